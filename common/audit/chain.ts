@@ -1,0 +1,87 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+
+/**
+ * The audit log is a hash chain: each entry's hash covers its own content and the hash of
+ * the entry before it, so an altered, removed or reordered entry breaks every hash after
+ * it. Hashing is synchronous so it can run inside an IndexedDB transaction (an await on
+ * crypto.subtle would let the transaction commit half-way).
+ */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditAction =
+  | 'patient.create'
+  | 'patient.update'
+  | 'patient.archive'
+  | 'patient.restore'
+  | 'patient.view'
+  | 'clinic.setup'
+  | 'demo.load';
+
+export interface AuditContent {
+  id: string;
+  at: string;
+  actor: string;
+  workstation: string;
+  action: AuditAction;
+  entity: string;
+  entityId: string;
+  patientId?: string;
+  /** Per changed field: value before and after (undefined before on create). */
+  changes?: Record<string, { before: unknown; after: unknown }>;
+  reason?: string;
+}
+
+export interface AuditEntry extends AuditContent {
+  /** Position in this workstation's chain, from 1. */
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** JSON with object keys sorted at every depth, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+const encoder = new TextEncoder();
+
+export function auditHash(content: AuditContent, seq: number, prevHash: string): string {
+  return bytesToHex(sha256(encoder.encode(`${prevHash}\n${seq}\n${canonicalJson(content)}`)));
+}
+
+export function sealAuditEntry(content: AuditContent, seq: number, prevHash: string): AuditEntry {
+  return { ...content, seq, prevHash, hash: auditHash(content, seq, prevHash) };
+}
+
+export type ChainVerdict =
+  | { intact: true; entries: number }
+  | { intact: false; entries: number; firstBadSeq: number; problem: 'altered' | 'removed' | 'reordered' | 'broken-link' };
+
+function contentOf(e: AuditEntry): AuditContent {
+  const { seq: _seq, prevHash: _prev, hash: _hash, ...content } = e;
+  return content;
+}
+
+/** Checks a chain in order; names the first entry that was altered, removed or reordered. */
+export function verifyAuditChain(entries: readonly AuditEntry[], hashFn: typeof auditHash = auditHash): ChainVerdict {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const e of entries) {
+    if (e.seq !== expectedSeq) {
+      const later = entries.some((x) => x.seq === expectedSeq);
+      return { intact: false, entries: entries.length, firstBadSeq: expectedSeq, problem: later || e.seq < expectedSeq ? 'reordered' : 'removed' };
+    }
+    if (e.prevHash !== prevHash) return { intact: false, entries: entries.length, firstBadSeq: e.seq, problem: 'broken-link' };
+    if (hashFn(contentOf(e), e.seq, e.prevHash) !== e.hash) {
+      return { intact: false, entries: entries.length, firstBadSeq: e.seq, problem: 'altered' };
+    }
+    prevHash = e.hash;
+    expectedSeq++;
+  }
+  return { intact: true, entries: entries.length };
+}

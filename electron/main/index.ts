@@ -1,0 +1,104 @@
+import { app, BrowserWindow, ipcMain, Notification, powerMonitor } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveContract, type MessageTransport } from '../../common/contract/channel';
+import { mainApi } from '../../common/contract/main-api';
+import { createMainHandlers } from '../services/main-handlers';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { checkIpcSender } from './ipc-guard';
+import { IPC_MESSAGE, IPC_REQUEST } from './ipc-channel';
+import { hardenApp } from './security';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const appOrigins = devServerUrl ? [APP_ORIGIN, new URL(devServerUrl).origin] : [APP_ORIGIN];
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  hardenApp(appOrigins);
+  let mainWindow: BrowserWindow | undefined;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  const handlers = createMainHandlers({
+    mode: 'electron',
+    osNotificationsSupported: () => Notification.isSupported(),
+    showNotification(title, body, urgency) {
+      if (!Notification.isSupported()) return false;
+      new Notification({ title, body, urgency }).show();
+      return true;
+    },
+  });
+
+  // The contract's transport over IPC: requests come in on one channel, every message
+  // (responses and events) goes out on another. The guard runs before the contract sees anything.
+  const listeners = new Set<(message: unknown) => void>();
+  ipcMain.on(IPC_REQUEST, (event, message: unknown) => {
+    const verdict = checkIpcSender(
+      { webContentsId: event.sender.id, frameUrl: event.senderFrame?.url ?? null, isMainFrame: event.senderFrame === event.sender.mainFrame },
+      { webContentsId: mainWindow?.webContents.id, origins: appOrigins },
+    );
+    if (!verdict.ok) {
+      console.warn(`[careloop] IPC refused: ${verdict.reason}`);
+      return;
+    }
+    for (const l of listeners) l(message);
+  });
+  const ipcTransport: MessageTransport = {
+    send(message) {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_MESSAGE, message);
+    },
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const service = serveContract(mainApi, handlers, ipcTransport, {
+    onInternalError: (method, err) => console.error(`[careloop] ${method} failed: ${(err as Error).name}`),
+  });
+
+  const createWindow = () => {
+    mainWindow = new BrowserWindow({
+      width: 1360,
+      height: 860,
+      minWidth: 960,
+      minHeight: 600,
+      show: false,
+      title: 'CareLoop',
+      backgroundColor: '#f6f7f9',
+      webPreferences: {
+        preload: path.join(here, '../preload/index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        spellcheck: false,
+      },
+    });
+    mainWindow.once('ready-to-show', () => mainWindow?.show());
+    mainWindow.on('closed', () => (mainWindow = undefined));
+    void mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  };
+
+  app.whenReady().then(() => {
+    if (!devServerUrl) serveRenderer(path.join(here, '../renderer'));
+    createWindow();
+    powerMonitor.on('lock-screen', () => service.emit('system.locked', { reason: 'lock-screen' }));
+    powerMonitor.on('suspend', () => service.emit('system.locked', { reason: 'suspend' }));
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

@@ -1,0 +1,3 @@
+/** IPC channel names shared by the main process and the preload; nothing else is exposed. */
+export const IPC_REQUEST = 'careloop:request';
+export const IPC_MESSAGE = 'careloop:message';

@@ -1,0 +1,45 @@
+import Dexie, { type Table } from 'dexie';
+import type { AuditEntry } from '../../../common/audit/chain';
+import type { Patient } from '../../../common/patient/patient';
+import type { HlcStamp } from '../../../common/sync/hlc';
+import { migrations } from './migrations/index';
+
+/** A patient as stored: the synced record plus derived, local-only index fields. */
+export interface PatientRow extends Patient {
+  /** Folded "family given" for alphabetical paging. */
+  sortName: string;
+  /** Upper-cased MRN, unique on this workstation while the record is not deleted. */
+  mrnKey: string;
+}
+
+/** One pending change for the cloud instance, written in the same transaction as the change. */
+export interface OutboxEntry {
+  seq?: number;
+  changeId: string;
+  table: string;
+  rowId: string;
+  /** Changed fields with the clock stamp of this write. */
+  fields: Record<string, { value: unknown; stamp: HlcStamp }>;
+}
+
+export interface MetaEntry<T = unknown> {
+  key: string;
+  value: T;
+}
+
+export const DB_NAME = 'careloop';
+
+export class CareLoopDb extends Dexie {
+  patients!: Table<PatientRow, string>;
+  audit!: Table<AuditEntry, number>;
+  outbox!: Table<OutboxEntry, number>;
+  meta!: Table<MetaEntry, string>;
+
+  constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
+    super(name, options);
+    for (const m of migrations) {
+      const v = this.version(m.version).stores(m.stores);
+      if (m.upgrade) v.upgrade(m.upgrade);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { GENESIS_HASH, sealAuditEntry, type AuditContent, type AuditEntry } from '../../../common/audit/chain';
+import { newId } from '../../../common/ids';
+import { HybridLogicalClock, type HlcStamp } from '../../../common/sync/hlc';
+import type { CareLoopDb } from './database';
+
+/**
+ * Everything a write needs besides its data: who is writing, on which workstation, and
+ * the clock that stamps fields for sync. Each JS context (UI thread, engine worker) has
+ * its own clock node so their stamps never collide.
+ */
+export interface WriteContext {
+  actor: string;
+  workstation: string;
+  clinicId: string;
+  clock: HybridLogicalClock;
+}
+
+const clockKey = (node: string) => `hlc:${node}`;
+
+/** A clock that resumes after the last stamp this node ever issued, even if the wall clock went back. */
+export async function openClock(db: CareLoopDb, node: string): Promise<HybridLogicalClock> {
+  const saved = await db.meta.get(clockKey(node));
+  return new HybridLogicalClock(node, () => Date.now(), saved?.value as HlcStamp | undefined);
+}
+
+/** Stamps a write; call inside the write's transaction so the clock's progress is saved with it. */
+export async function stampWrite(db: CareLoopDb, clock: HybridLogicalClock): Promise<HlcStamp> {
+  const stamp = clock.tick();
+  await db.meta.put({ key: clockKey(clock.node), value: stamp });
+  return stamp;
+}
+
+/** Appends to the hash-chained audit log; call inside a transaction that includes db.audit. */
+export async function appendAudit(
+  db: CareLoopDb,
+  ctx: Pick<WriteContext, 'actor' | 'workstation'>,
+  entry: Omit<AuditContent, 'id' | 'at' | 'actor' | 'workstation'>,
+): Promise<AuditEntry> {
+  const last = await db.audit.orderBy('seq').last();
+  const content: AuditContent = {
+    id: newId(),
+    at: new Date().toISOString(),
+    actor: ctx.actor,
+    workstation: ctx.workstation,
+    ...entry,
+  };
+  const sealed = sealAuditEntry(content, (last?.seq ?? 0) + 1, last?.hash ?? GENESIS_HASH);
+  await db.audit.add(sealed);
+  return sealed;
+}
+
+/** Queues changed fields for the cloud instance; call inside the change's transaction. */
+export async function queueChange(
+  db: CareLoopDb,
+  table: string,
+  rowId: string,
+  row: Record<string, unknown>,
+  fields: readonly string[],
+  stamp: HlcStamp,
+): Promise<void> {
+  if (fields.length === 0) return;
+  const out: Record<string, { value: unknown; stamp: HlcStamp }> = {};
+  for (const f of fields) out[f] = { value: row[f] ?? null, stamp };
+  await db.outbox.add({ changeId: newId(), table, rowId, fields: out });
+}

@@ -1,0 +1,16 @@
+import type { Transaction } from 'dexie';
+import { migration001 } from './001-initial';
+
+/**
+ * Schema history, one numbered file per version (never edit a released one: add the next).
+ * `stores` is Dexie's index declaration for that version; `upgrade` moves existing rows.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+export const migrations: readonly Migration[] = [migration001];
+export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
