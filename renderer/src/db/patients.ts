@@ -88,6 +88,54 @@ export class PatientRepository {
     });
   }
 
+  /**
+   * Creates many patients in one transaction (all or none), e.g. the demo clinic or an
+   * import. Every input is validated first; the first invalid one is reported by index.
+   */
+  async createMany(inputs: readonly unknown[], onProgress?: (done: number, total: number) => void): Promise<number> {
+    const all = inputs.map((input, i) => {
+      const parsed = PatientInput.safeParse(input);
+      if (!parsed.success) {
+        const fields = fieldErrors(parsed.error);
+        throw new PatientValidationError(Object.fromEntries(Object.entries(fields).map(([k, v]) => [`#${i + 1} ${k}`, v])));
+      }
+      return parsed.data;
+    });
+    const { db, ctx } = this;
+    const CHUNK = 500;
+    return db.transaction('rw', [db.patients, db.audit, db.outbox, db.meta], async () => {
+      const keys = all.map((f) => f.mrn.toUpperCase());
+      if (new Set(keys).size !== keys.length) throw new PatientValidationError({ mrn: 'the same MRN appears twice in this batch' });
+      const taken = await db.patients.where('mrnKey').anyOf(keys).first();
+      if (taken) throw new PatientValidationError({ mrn: `${taken.mrn} is already used by ${displayName(taken)}` });
+      for (let start = 0; start < all.length; start += CHUNK) {
+        const rows: PatientRow[] = [];
+        const stamp = await stampWrite(db, ctx.clock);
+        const now = new Date().toISOString();
+        for (const fields of all.slice(start, start + CHUNK)) {
+          const base = { ...fields, status: 'active' as PatientStatus, deleted: false };
+          rows.push({
+            ...base,
+            id: newId(),
+            clinicId: ctx.clinicId,
+            createdAt: now,
+            updatedAt: now,
+            stamps: stampFields({}, [...Object.keys(base), 'createdAt'], stamp),
+            ...derived(fields),
+          });
+        }
+        await db.patients.bulkAdd(rows);
+        for (const row of rows) {
+          const synced = [...Object.keys(pickFields(row)).filter((k) => (row as unknown as Record<string, unknown>)[k] !== undefined), 'status', 'deleted', 'createdAt', 'clinicId'];
+          await queueChange(db, 'patients', row.id, row as unknown as Record<string, unknown>, synced, stamp);
+          await appendAudit(db, ctx, { action: 'patient.create', entity: 'patient', entityId: row.id, patientId: row.id });
+        }
+        onProgress?.(Math.min(start + CHUNK, all.length), all.length);
+      }
+      return all.length;
+    });
+  }
+
   async update(id: string, input: unknown): Promise<PatientRow> {
     const fields = validate(input);
     return this.write(id, 'patient.update', (before) => ({ ...before, ...fields, ...derived(fields) }), async (before) => {
@@ -134,6 +182,14 @@ export class PatientRepository {
       });
       return row;
     });
+  }
+
+  /** Records that the current user opened this patient's record (who saw what). */
+  async recordView(id: string): Promise<void> {
+    const { db, ctx } = this;
+    await db.transaction('rw', [db.audit], () =>
+      appendAudit(db, ctx, { action: 'patient.view', entity: 'patient', entityId: id, patientId: id }),
+    );
   }
 
   async get(id: string): Promise<PatientRow | undefined> {

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { Contract } from '../../../common/contract/rpc';
+
+/** The typed channel between the UI thread and the engine worker. */
+export const engineApi = {
+  methods: {
+    'engine.status': {
+      params: z.object({}).strict(),
+      result: z.object({
+        startedAt: z.string(),
+        schemaVersion: z.number(),
+        patients: z.number(),
+        pendingChanges: z.number(),
+        auditEntries: z.number(),
+      }),
+    },
+    'demo.load': {
+      params: z.object({ count: z.number().int().min(1).max(10_000), seed: z.number().int().optional() }).strict(),
+      result: z.object({ created: z.number() }),
+    },
+  },
+  events: {
+    'demo.progress': z.object({ done: z.number(), total: z.number() }),
+  },
+} satisfies Contract;
+
+export type EngineApi = typeof engineApi;

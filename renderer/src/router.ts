@@ -1,0 +1,57 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  /** Alt+key jumps there. */
+  key: string;
+}
+
+export const navItems: NavItem[] = [
+  { path: '/patients', label: 'Patients', key: '1' },
+  { path: '/schedule', label: 'Schedule', key: '2' },
+  { path: '/inbox', label: 'Inbox', key: '3' },
+  { path: '/alerts', label: 'Alerts', key: '4' },
+  { path: '/devices', label: 'Devices', key: '5' },
+  { path: '/dashboard', label: 'Dashboard', key: '6' },
+  { path: '/settings', label: 'Settings', key: '7' },
+];
+
+const notBuilt = (title: string, issue: number, what: string): RouteRecordRaw['props'] => ({ title, issue, what });
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/patients' },
+  { path: '/patients', component: () => import('./views/PatientsView.vue') },
+  { path: '/patients/new', component: () => import('./views/PatientFormView.vue') },
+  { path: '/patients/:id', component: () => import('./views/PatientFormView.vue'), props: true },
+  {
+    path: '/schedule',
+    component: () => import('./views/NotBuiltView.vue'),
+    props: notBuilt('Schedule', 7, 'Day and week calendars per clinician and room, booking, check-in and reminders.'),
+  },
+  {
+    path: '/inbox',
+    component: () => import('./views/NotBuiltView.vue'),
+    props: notBuilt('Inbox', 7, 'One thread per patient across SMS, email, portal and phone, with templates and consent.'),
+  },
+  {
+    path: '/alerts',
+    component: () => import('./views/NotBuiltView.vue'),
+    props: notBuilt('Alerts', 6, 'Alerts from device readings by priority, with acknowledge, snooze, resolve and escalate.'),
+  },
+  {
+    path: '/devices',
+    component: () => import('./views/NotBuiltView.vue'),
+    props: notBuilt('Devices', 5, 'USB and Bluetooth devices: pairing to patients, downloads with progress, live streams.'),
+  },
+  {
+    path: '/dashboard',
+    component: () => import('./views/NotBuiltView.vue'),
+    props: notBuilt('Dashboard', 7, 'The clinic population by risk tier and program, adherence and overdue follow-ups.'),
+  },
+  { path: '/settings', component: () => import('./views/SettingsView.vue') },
+  { path: '/:pathMatch(.*)*', redirect: '/patients' },
+];
+
+// Hash history: works unchanged from careloop://app/index.html and from the browser-mode host.
+export const router = createRouter({ history: createWebHashHistory(), routes });

@@ -1,0 +1,77 @@
+import { defineStore } from 'pinia';
+import { markRaw, ref, shallowRef } from 'vue';
+import type { AppInfo } from '../../../common/contract/main-api';
+import { connectMain, type MainClient } from '../bridge/main-bridge';
+import { CareLoopDb } from '../db/database';
+import { openClock, type WriteContext } from '../db/journal';
+import { loadWorkstation, saveWorkstation, type Workstation } from '../db/workstation';
+import { startEngine, type EngineClient } from '../engine/client';
+
+export type BootState = 'booting' | 'first-run' | 'ready' | 'failed';
+
+/** App-wide state: the database, the engine, the main-process bridge and this workstation. */
+export const useAppStore = defineStore('app', () => {
+  const state = ref<BootState>('booting');
+  const failure = ref<string>();
+  const hostConnected = ref(false);
+  const info = ref<AppInfo>();
+  const workstation = ref<Workstation>();
+  const db = shallowRef<CareLoopDb>();
+  const engine = shallowRef<EngineClient>();
+  const main = shallowRef<MainClient>();
+  const writeContext = shallowRef<WriteContext>();
+  const online = ref(navigator.onLine);
+  window.addEventListener('online', () => (online.value = true));
+  window.addEventListener('offline', () => (online.value = false));
+
+  async function useWorkstation(ws: Workstation) {
+    workstation.value = ws;
+    writeContext.value = markRaw({
+      actor: ws.staffName,
+      workstation: ws.workstationId,
+      clinicId: ws.clinicId,
+      clock: await openClock(db.value!, `${ws.workstationId}u`),
+    });
+  }
+
+  async function boot() {
+    try {
+      main.value = markRaw(connectMain((c) => (hostConnected.value = c)));
+      const database = new CareLoopDb();
+      await database.open();
+      db.value = markRaw(database);
+      const [ws, eng] = await Promise.all([loadWorkstation(database), startEngine()]);
+      engine.value = markRaw(eng);
+      void main.value.call('app.info', {}).then((i) => (info.value = i), () => undefined);
+      if (ws) {
+        await useWorkstation(ws);
+        state.value = 'ready';
+      } else {
+        state.value = 'first-run';
+      }
+    } catch (err) {
+      failure.value = err instanceof Error ? err.message : String(err);
+      state.value = 'failed';
+    }
+  }
+
+  async function setUp(input: { clinicName: string; staffName: string; start: 'demo' | 'empty' }) {
+    const ws = await saveWorkstation(db.value!, input);
+    await useWorkstation(ws);
+  }
+
+  function finishFirstRun() {
+    state.value = 'ready';
+  }
+
+  /** OS notification in Electron; the web Notification API in browser mode. */
+  async function notify(title: string, body: string, urgency: 'normal' | 'critical' = 'normal') {
+    const res = await main.value?.call('notify.show', { title, body, urgency }).catch(() => ({ delivered: 'unsupported' as const }));
+    if (res?.delivered === 'os') return;
+    if (!('Notification' in window)) return;
+    if (Notification.permission === 'default') await Notification.requestPermission();
+    if (Notification.permission === 'granted') new Notification(title, { body });
+  }
+
+  return { state, failure, hostConnected, online, info, workstation, db, engine, main, writeContext, boot, setUp, finishFirstRun, notify };
+});
