@@ -28,6 +28,7 @@ export const rendererConfig: UserConfig = {
     emptyOutDir: true,
     target: 'chrome130',
     chunkSizeWarningLimit: 1200,
+    minify: true,
   },
 };
 

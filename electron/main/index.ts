@@ -1,11 +1,11 @@
 import { app, BrowserWindow, ipcMain, Notification, powerMonitor } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveContract, type MessageTransport } from '../../common/contract/channel';
+import { serveContract } from '../../common/contract/channel';
 import { mainApi } from '../../common/contract/main-api';
 import { createMainHandlers } from '../services/main-handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
-import { checkIpcSender } from './ipc-guard';
+import { createIpcTransport } from './ipc-transport';
 import { IPC_MESSAGE, IPC_REQUEST } from './ipc-channel';
 import { hardenApp } from './security';
 
@@ -36,30 +36,15 @@ if (!app.requestSingleInstanceLock()) {
     },
   });
 
-  // The contract's transport over IPC: requests come in on one channel, every message
-  // (responses and events) goes out on another. The guard runs before the contract sees anything.
-  const listeners = new Set<(message: unknown) => void>();
-  ipcMain.on(IPC_REQUEST, (event, message: unknown) => {
-    const verdict = checkIpcSender(
-      { webContentsId: event.sender.id, frameUrl: event.senderFrame?.url ?? null, isMainFrame: event.senderFrame === event.sender.mainFrame },
-      { webContentsId: mainWindow?.webContents.id, origins: appOrigins },
-    );
-    if (!verdict.ok) {
-      console.warn(`[careloop] IPC refused: ${verdict.reason}`);
-      return;
-    }
-    for (const l of listeners) l(message);
-  });
-  const ipcTransport: MessageTransport = {
-    send(message) {
+  const ipc = createIpcTransport({
+    trusted: () => ({ webContentsId: mainWindow?.webContents.id, origins: appOrigins }),
+    sendToRenderer(message) {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_MESSAGE, message);
     },
-    onMessage(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const service = serveContract(mainApi, handlers, ipcTransport, {
+    onRefused: (reason) => console.warn(`[careloop] IPC refused: ${reason}`),
+  });
+  ipcMain.on(IPC_REQUEST, (event, message: unknown) => ipc.receive(event, message));
+  const service = serveContract(mainApi, handlers, ipc.transport, {
     onInternalError: (method, err) => console.error(`[careloop] ${method} failed: ${(err as Error).name}`),
   });
 

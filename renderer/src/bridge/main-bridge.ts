@@ -64,8 +64,10 @@ export function connectMain(onStatus: (connected: boolean) => void = () => {}): 
     return connectContract(mainApi, window.careloopBridge, { timeoutMs: 30_000 });
   }
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc`;
-  let client: MainClient | undefined;
-  const transport = webSocketTransport(url, onStatus, () => client?.failPending('disconnected', 'lost the connection to the CareLoop host'));
-  client = connectContract(mainApi, transport, { timeoutMs: 30_000 });
-  return client;
+  const holder: { client?: MainClient } = {};
+  const transport = webSocketTransport(url, onStatus, () =>
+    holder.client?.failPending('disconnected', 'lost the connection to the CareLoop host'),
+  );
+  holder.client = connectContract(mainApi, transport, { timeoutMs: 30_000 });
+  return holder.client;
 }

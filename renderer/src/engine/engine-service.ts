@@ -1,6 +1,6 @@
 import { RpcError } from '../../../common/contract/rpc';
 import type { Handlers } from '../../../common/contract/channel';
-import { CareLoopDb } from '../db/database';
+import type { CareLoopDb } from '../db/database';
 import { openClock } from '../db/journal';
 import { SCHEMA_VERSION } from '../db/migrations/index';
 import { PatientRepository, countPatients } from '../db/patients';

@@ -21,6 +21,9 @@ export const useAppStore = defineStore('app', () => {
   const main = shallowRef<MainClient>();
   const writeContext = shallowRef<WriteContext>();
   const online = ref(navigator.onLine);
+  let engineReady: Promise<EngineClient> | undefined;
+  /** The engine worker, once it has opened the database. */
+  const whenEngine = (): Promise<EngineClient> => engineReady ?? Promise.reject(new Error('CareLoop has not started'));
   window.addEventListener('online', () => (online.value = true));
   window.addEventListener('offline', () => (online.value = false));
 
@@ -40,8 +43,13 @@ export const useAppStore = defineStore('app', () => {
       const database = new CareLoopDb();
       await database.open();
       db.value = markRaw(database);
-      const [ws, eng] = await Promise.all([loadWorkstation(database), startEngine()]);
-      engine.value = markRaw(eng);
+      // The engine starts alongside the UI; screens that need it wait for `whenEngine()`.
+      engineReady = startEngine().then((eng) => (engine.value = markRaw(eng)));
+      engineReady.catch((err: unknown) => {
+        failure.value = `The engine could not start: ${err instanceof Error ? err.message : String(err)}`;
+        state.value = 'failed';
+      });
+      const ws = await loadWorkstation(database);
       void main.value.call('app.info', {}).then((i) => (info.value = i), () => undefined);
       if (ws) {
         await useWorkstation(ws);
@@ -73,5 +81,5 @@ export const useAppStore = defineStore('app', () => {
     if (Notification.permission === 'granted') new Notification(title, { body });
   }
 
-  return { state, failure, hostConnected, online, info, workstation, db, engine, main, writeContext, boot, setUp, finishFirstRun, notify };
+  return { state, failure, hostConnected, online, info, workstation, db, engine, whenEngine, main, writeContext, boot, setUp, finishFirstRun, notify };
 });
