@@ -22,6 +22,15 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 export const Empty = z.object({}).strict();
 
+export const UsbHidDevice = z.object({
+  vendorId: z.number().int(),
+  productId: z.number().int(),
+  manufacturer: z.string().nullable(),
+  product: z.string().nullable(),
+  family: z.enum(['contour', 'freestyle']).nullable(),
+});
+export type UsbHidDevice = z.infer<typeof UsbHidDevice>;
+
 export const mainApi = {
   methods: {
     'app.info': { params: Empty, result: AppInfo },
@@ -35,6 +44,13 @@ export const mainApi = {
         .strict(),
       /** 'unsupported' tells the renderer to fall back to the web Notification API. */
       result: z.object({ delivered: z.enum(['os', 'unsupported']) }),
+    },
+  },
+  streams: {
+    /** The connected USB HID devices: the list now, then again whenever it changes. */
+    'devices.watchUsb': {
+      params: z.object({ intervalMs: z.number().int().min(250).max(60_000).default(2000) }).strict(),
+      chunk: z.array(UsbHidDevice),
     },
   },
   events: {

@@ -25,7 +25,14 @@ export type RpcResponse = z.infer<typeof RpcResponse>;
 export const RpcEvent = z.object({ kind: z.literal('evt'), name: z.string(), payload: z.unknown() });
 export type RpcEvent = z.infer<typeof RpcEvent>;
 
-export const RpcMessage = z.union([RpcRequest, RpcResponse, RpcEvent]);
+/** One piece of a streamed answer; the stream ends with the request's ordinary response. */
+export const RpcChunk = z.object({ kind: z.literal('chunk'), id: z.number(), data: z.unknown() });
+export type RpcChunk = z.infer<typeof RpcChunk>;
+
+/** The client no longer wants a stream; the server stops it and answers the request. */
+export const RpcCancel = z.object({ kind: z.literal('cancel'), id: z.number() });
+
+export const RpcMessage = z.union([RpcRequest, RpcResponse, RpcEvent, RpcChunk, RpcCancel]);
 export type RpcMessage = z.infer<typeof RpcMessage>;
 
 /** A contract: per method its params and result schemas; per event its payload schema. */
@@ -35,14 +42,24 @@ export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType
 }
 export type Methods = Record<string, MethodSpec>;
 export type Events = Record<string, z.ZodType>;
-export interface Contract<M extends Methods = Methods, E extends Events = Events> {
+export interface StreamSpec<P extends z.ZodType = z.ZodType, C extends z.ZodType = z.ZodType> {
+  params: P;
+  chunk: C;
+}
+export type Streams = Record<string, StreamSpec>;
+export interface Contract<M extends Methods = Methods, E extends Events = Events, S extends Streams = Streams> {
   methods: M;
   events: E;
+  /** Requests answered by a sequence of chunks until done or cancelled. */
+  streams?: S;
 }
 
 export type ParamsOf<C extends Contract, K extends keyof C['methods']> = z.input<C['methods'][K]['params']>;
 export type ResultOf<C extends Contract, K extends keyof C['methods']> = z.output<C['methods'][K]['result']>;
 export type PayloadOf<C extends Contract, K extends keyof C['events']> = z.output<C['events'][K]>;
+type StreamsOf<C extends Contract> = NonNullable<C['streams']>;
+export type StreamParamsOf<C extends Contract, K extends keyof StreamsOf<C>> = z.input<StreamsOf<C>[K]['params']>;
+export type ChunkOf<C extends Contract, K extends keyof StreamsOf<C>> = z.output<StreamsOf<C>[K]['chunk']>;
 
 /** Typed failure carried across a channel; `code` is stable for programs, `message` is for people. */
 export class RpcError extends Error {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveContract } from '../../common/contract/channel';
 import { mainApi } from '../../common/contract/main-api';
-import { createMainHandlers } from '../services/main-handlers';
+import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcTransport } from './ipc-transport';
 import { IPC_MESSAGE, IPC_REQUEST } from './ipc-channel';
@@ -45,6 +45,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   ipcMain.on(IPC_REQUEST, (event, message: unknown) => ipc.receive(event, message));
   const service = serveContract(mainApi, handlers, ipc.transport, {
+    streams: createMainStreams(),
     onInternalError: (method, err) => console.error(`[careloop] ${method} failed: ${(err as Error).name}`),
   });
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { Handlers } from '../../common/contract/channel';
+import type { Handlers, StreamHandlers } from '../../common/contract/channel';
+import { RpcError } from '../../common/contract/rpc';
+import { listUsbHidDevices, UsbUnavailableError } from '../../native/hid-enumerate';
 import type { MainApi } from '../../common/contract/main-api';
 import type { HostPlatform } from './platform';
 import { transportAvailability } from '../../native/availability';
@@ -41,5 +43,35 @@ export function createMainHandlers(platform: HostPlatform): Handlers<MainApi> {
     'notify.show': ({ title, body, urgency }) => ({
       delivered: platform.showNotification(title, body, urgency) ? 'os' : 'unsupported',
     }),
+  };
+}
+
+/** Streams of the main-process services. */
+export function createMainStreams(): StreamHandlers<MainApi> {
+  return {
+    'devices.watchUsb': async ({ intervalMs }, emit, cancel) => {
+      let last = '';
+      while (!cancel.cancelled) {
+        let devices;
+        try {
+          devices = await listUsbHidDevices();
+        } catch (err) {
+          if (err instanceof UsbUnavailableError) throw new RpcError('usb-unavailable', err.message);
+          throw err;
+        }
+        const key = JSON.stringify(devices);
+        if (key !== last) {
+          last = key;
+          emit(devices);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, intervalMs);
+          cancel.onCancel(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    },
   };
 }

@@ -6,7 +6,7 @@ import { serveContract } from '../../common/contract/channel';
 import { contentSecurityPolicy } from '../../common/contract/csp';
 import { mainApi, type MainApi } from '../../common/contract/main-api';
 import type { PayloadOf } from '../../common/contract/rpc';
-import { createMainHandlers } from '../services/main-handlers';
+import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { MAX_WS_MESSAGE_BYTES, webSocketTransport } from './ws-transport';
 
 export interface WebHostOptions {
@@ -37,6 +37,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     showNotification: () => false,
     osNotificationsSupported: () => false,
   });
+  const streams = createMainStreams();
   const csp = contentSecurityPolicy();
   const serveStatic = sirv(options.rendererDir, {
     single: true,
@@ -76,6 +77,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const session = serveContract(mainApi, handlers, webSocketTransport(ws), {
+        streams,
         onInternalError: (method, err) => console.error(`[careloop] ${method} failed: ${(err as Error).name}`),
       });
       sessions.add(session);

@@ -23,6 +23,10 @@ const api = {
     crash: { params: z.object({}), result: z.null() },
   },
   events: { tick: z.object({ n: z.number() }) },
+  streams: {
+    count: { params: z.object({ to: z.number().int().max(1000) }).strict(), chunk: z.number() },
+    forever: { params: z.object({}), chunk: z.number() },
+  },
 };
 
 describe('typed channel', () => {
@@ -41,7 +45,21 @@ describe('typed channel', () => {
         },
       },
       serverEnd,
-      { onInternalError: (m) => internal.push(m) },
+      {
+        onInternalError: (m) => internal.push(m),
+        streams: {
+          count: async ({ to }, emit) => {
+            for (let i = 1; i <= to; i++) emit(i);
+          },
+          forever: async (_p, emit, cancel) => {
+            let i = 0;
+            while (!cancel.cancelled) {
+              emit(i++);
+              await new Promise((r) => setTimeout(r, 1));
+            }
+          },
+        },
+      },
     );
     return { server, client: connectContract(api, clientEnd), internal };
   };
@@ -81,5 +99,49 @@ describe('typed channel', () => {
     server.emit('tick', { n: 2 });
     await new Promise((r) => setTimeout(r, 5));
     expect(got).toEqual([1, 2]);
+  });
+});
+
+describe('typed streams', () => {
+  const setup = () => {
+    const [serverEnd, clientEnd] = pipe();
+    serveContract(api, { add: ({ a, b }) => a + b, fail: () => null, crash: () => null }, serverEnd, {
+      streams: {
+        count: async ({ to }, emit) => {
+          for (let i = 1; i <= to; i++) emit(i);
+        },
+        forever: async (_p, emit, cancel) => {
+          let i = 0;
+          while (!cancel.cancelled) {
+            emit(i++);
+            await new Promise((r) => setTimeout(r, 1));
+          }
+        },
+      },
+    });
+    return connectContract(api, clientEnd);
+  };
+
+  it('delivers every chunk in order, then ends', async () => {
+    const client = setup();
+    const got: number[] = [];
+    await client.stream('count', { to: 5 }, (n) => got.push(n)).done;
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+  });
+  it('stops a stream when the client cancels', async () => {
+    const client = setup();
+    const got: number[] = [];
+    const sub = client.stream('forever', {}, (n) => got.push(n));
+    await new Promise((r) => setTimeout(r, 20));
+    sub.cancel();
+    await sub.done;
+    const after = got.length;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got.length).toBe(after);
+    expect(after).toBeGreaterThan(0);
+  });
+  it('validates stream params like any request', async () => {
+    const client = setup();
+    await expect(client.stream('count', { to: 1e9 }, () => undefined).done).rejects.toMatchObject({ code: 'invalid-params' });
   });
 });

@@ -54,6 +54,23 @@ describe('browser-mode host', () => {
     ws.close();
   });
 
+  it('streams the connected USB devices (node-hid on this machine; none plugged in here)', async () => {
+    const ws = await open(`http://127.0.0.1:${host.port}`);
+    const messages: { kind: string; id: number; data?: unknown }[] = [];
+    const first = new Promise<void>((resolve) =>
+      ws.on('message', (d) => {
+        messages.push(JSON.parse(String(d)));
+        resolve();
+      }),
+    );
+    ws.send(JSON.stringify({ kind: 'req', id: 9, method: 'devices.watchUsb', params: {} }));
+    await first;
+    expect(messages[0]!.kind === 'chunk' || messages[0]!.kind === 'res').toBe(true);
+    if (messages[0]!.kind === 'chunk') expect(Array.isArray(messages[0]!.data)).toBe(true);
+    ws.send(JSON.stringify({ kind: 'cancel', id: 9 }));
+    ws.close();
+  });
+
   it('refuses WebSockets from other origins (another site open in the same browser)', async () => {
     await expect(open('https://evil.example')).rejects.toThrow(/403/);
     await expect(open(undefined)).rejects.toThrow(/403/);
