@@ -15,6 +15,9 @@ export interface BenchSection {
   title: string;
   method: string;
   figures: BenchFigure[];
+  /** Filled in by the runner: when and by which command this section was measured. */
+  measuredAt?: string;
+  command?: string;
 }
 
 export function machineDescription(): string {
@@ -33,16 +36,14 @@ export function machineDescription(): string {
   ].join('\n');
 }
 
-export function renderReport(sections: BenchSection[], command: string): string {
+export function renderReport(sections: BenchSection[]): string {
   const lines = [
     '# CareLoop benchmarks',
     '',
-    'Written by `npm run bench` (test/bench/run.ts); every figure below comes from the run',
-    'recorded here. Targets come from the issues; tests never assert timings.',
-    '',
-    `Run: ${new Date().toISOString()}`,
-    '',
-    `Command: \`${command}\``,
+    'Written by `npm run bench` (test/bench/run.ts; `npm run bench -- <name>` re-measures one',
+    'section and keeps the others). Every figure comes from the run noted under its section;',
+    'the raw figures are in docs/bench-results.json. Targets come from the issues; tests never',
+    'assert timings.',
     '',
     '## Machine',
     '',
@@ -50,7 +51,7 @@ export function renderReport(sections: BenchSection[], command: string): string 
     '',
   ];
   for (const s of sections) {
-    lines.push(`## ${s.title}`, '', s.method, '', '| measure | value | target | met |', '| --- | --- | --- | --- |');
+    lines.push(`## ${s.title}`, '', s.method, '', `Measured ${s.measuredAt ?? 'at an unknown time'} with \`${s.command ?? 'npm run bench'}\`.`, '', '| measure | value | target | met |', '| --- | --- | --- | --- |');
     for (const f of s.figures) {
       const value = `${Number.isInteger(f.value) ? f.value.toLocaleString('en-US') : f.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${f.unit}`;
       lines.push(`| ${f.name}${f.note ? ` (${f.note})` : ''} | ${value} | ${f.target ?? '—'} | ${f.met === undefined ? '—' : f.met ? 'yes' : '**no**'} |`);

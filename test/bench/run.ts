@@ -1,23 +1,36 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchColdStart } from './cold-start.bench';
 import { renderReport, type BenchSection } from './report';
+import { benchSeries } from './series.bench';
 
 /**
- * `npm run bench`: runs every benchmark and writes docs/BENCHMARKS.md. Pass section names
- * to run a subset (e.g. `npm run bench -- cold-start`); the report then holds only those.
+ * `npm run bench`: runs every benchmark and writes docs/BENCHMARKS.md (and the raw
+ * docs/bench-results.json). `npm run bench -- series cold-start` re-measures only those
+ * sections and keeps the others as last measured.
  */
 const benches: Record<string, () => Promise<BenchSection>> = {
   'cold-start': () => benchColdStart(),
+  series: () => benchSeries(),
 };
 
+const RESULTS = 'docs/bench-results.json';
 const wanted = process.argv.slice(2);
-const sections: BenchSection[] = [];
+const unknown = wanted.filter((w) => !(w in benches));
+if (unknown.length) {
+  console.error(`bench: unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
+const results: Record<string, BenchSection> = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, BenchSection>) : {};
 for (const [name, run] of Object.entries(benches)) {
   if (wanted.length && !wanted.includes(name)) continue;
   console.log(`bench: ${name}…`);
   const section = await run();
+  section.measuredAt = new Date().toISOString();
+  section.command = `npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}`;
   for (const f of section.figures) console.log(`  ${f.name}: ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}`);
-  sections.push(section);
+  results[name] = section;
 }
-writeFileSync('docs/BENCHMARKS.md', renderReport(sections, `npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}`));
+const ordered = Object.keys(benches).filter((k) => results[k]).map((k) => results[k]!);
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync('docs/BENCHMARKS.md', renderReport(ordered));
 console.log('bench: wrote docs/BENCHMARKS.md');

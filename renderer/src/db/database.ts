@@ -1,6 +1,8 @@
 import Dexie, { type Table } from 'dexie';
 import type { AuditEntry } from '../../../common/audit/chain';
 import type { Patient } from '../../../common/patient/patient';
+import type { Observation } from '../../../common/readings/observation';
+import type { RollupRow, SeriesBlockRow } from './series/series-store';
 import type { HlcStamp } from '../../../common/sync/hlc';
 import { migrations } from './migrations/index';
 
@@ -34,6 +36,9 @@ export class CareLoopDb extends Dexie {
   audit!: Table<AuditEntry, number>;
   outbox!: Table<OutboxEntry, number>;
   meta!: Table<MetaEntry, string>;
+  observations!: Table<Observation, string>;
+  seriesBlocks!: Table<SeriesBlockRow, string>;
+  rollups!: Table<RollupRow, string>;
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
