@@ -8,6 +8,8 @@
 const PURE = [
   '^common/',
   '^electron/devices/drivers/',
+  '^electron/devices/session/',
+  '^renderer/src/engine/insights/',
   '^native/simulators/',
   '^renderer/src/engine/signal/',
   '^renderer/src/engine/rules/',

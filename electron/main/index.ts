@@ -6,7 +6,9 @@ import { mainApi } from '../../common/contract/main-api';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcTransport } from './ipc-transport';
-import { IPC_MESSAGE, IPC_REQUEST } from './ipc-channel';
+import { IPC_MESSAGE, IPC_PORT, IPC_REQUEST } from './ipc-channel';
+import { checkIpcSender } from './ipc-guard';
+import { messagePortMainTransport } from './port-transport';
 import { hardenApp } from './security';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,8 +46,27 @@ if (!app.requestSingleInstanceLock()) {
     onRefused: (reason) => console.warn(`[careloop] IPC refused: ${reason}`),
   });
   ipcMain.on(IPC_REQUEST, (event, message: unknown) => ipc.receive(event, message));
+  const streams = createMainStreams();
+  // A second channel for the engine worker, over a MessagePort, guarded like every IPC message.
+  ipcMain.on(IPC_PORT, (event) => {
+    const verdict = checkIpcSender(
+      { webContentsId: event.sender.id, frameUrl: event.senderFrame?.url ?? null, isMainFrame: !!event.senderFrame && event.senderFrame === event.sender.mainFrame },
+      { webContentsId: mainWindow?.webContents.id, origins: appOrigins },
+    );
+    const port = event.ports[0];
+    if (!verdict.ok || !port) {
+      console.warn(`[careloop] port refused: ${verdict.ok ? 'no port' : verdict.reason}`);
+      port?.close();
+      return;
+    }
+    const session = serveContract(mainApi, handlers, messagePortMainTransport(port), {
+      streams,
+      onInternalError: (method, err) => console.error(`[careloop] ${method} failed: ${(err as Error).name}`),
+    });
+    port.on('close', () => session.close());
+  });
   const service = serveContract(mainApi, handlers, ipc.transport, {
-    streams: createMainStreams(),
+    streams,
     onInternalError: (method, err) => console.error(`[careloop] ${method} failed: ${(err as Error).name}`),
   });
 

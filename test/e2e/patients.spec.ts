@@ -80,6 +80,7 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
     await expect(page.getByTestId('patient-total')).toHaveText('100');
     await expect(page.getByTestId('app-mode')).toHaveText('Browser mode');
     await expect(page.getByTestId('usb-none')).toBeVisible();
+    await expect(page.getByTestId('engine-host')).toHaveText('Connected');
     await shot(page, 'settings');
 
     await page.keyboard.press('Alt+4');

@@ -12,6 +12,8 @@ export const engineApi = {
         patients: z.number(),
         pendingChanges: z.number(),
         auditEntries: z.number(),
+        /** Whether the engine's own channel to the main process answers (device downloads need it). */
+        hostReachable: z.boolean(),
       }),
     },
     'demo.load': {

@@ -1,5 +1,7 @@
 import { RpcError } from '../../../common/contract/rpc';
-import type { Handlers } from '../../../common/contract/channel';
+import type { ContractClient, Handlers } from '../../../common/contract/channel';
+import type { MainApi } from '../../../common/contract/main-api';
+import type { PayloadOf } from '../../../common/contract/rpc';
 import type { CareLoopDb } from '../db/database';
 import { openClock } from '../db/journal';
 import { SCHEMA_VERSION } from '../db/migrations/index';
@@ -14,8 +16,10 @@ import { generateDemoPatients } from './demo/generate-patients';
  */
 export function createEngineHandlers(
   db: CareLoopDb,
-  emitProgress: (done: number, total: number) => void,
+  main: ContractClient<MainApi>,
+  emit: <K extends keyof EngineApi['events'] & string>(name: K, payload: PayloadOf<EngineApi, K>) => void,
 ): Handlers<EngineApi> {
+  const emitProgress = (done: number, total: number) => emit('demo.progress', { done, total });
   const startedAt = new Date().toISOString();
   return {
     'engine.status': async () => ({
@@ -24,6 +28,10 @@ export function createEngineHandlers(
       patients: await countPatients(db),
       pendingChanges: await db.outbox.count(),
       auditEntries: await db.audit.count(),
+      hostReachable: await Promise.race([
+        main.call('app.info', {}).then(() => true, () => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
+      ]),
     }),
     'demo.load': async ({ count, seed }) => {
       const ws = await loadWorkstation(db);

@@ -3,16 +3,26 @@ import { serveContract } from '../../../common/contract/channel';
 import { CareLoopDb } from '../db/database';
 import { engineApi } from './api';
 import { createEngineHandlers } from './engine-service';
+import { connectMainFromWorker, isEngineInit, type EngineInit } from './main-link';
 import { postMessageTransport } from './worker-transport';
 
 // The engine worker: owns derived data and automation, off the UI thread.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+const init = new Promise<EngineInit>((resolve) => {
+  const onInit = (e: MessageEvent) => {
+    if (!isEngineInit(e.data)) return;
+    scope.removeEventListener('message', onInit);
+    resolve(e.data);
+  };
+  scope.addEventListener('message', onInit);
+});
 const db = new CareLoopDb();
 await db.open();
+const main = connectMainFromWorker(await init, scope.location);
 const service = serveContract(
   engineApi,
-  createEngineHandlers(db, (done, total) => service.emit('demo.progress', { done, total })),
+  createEngineHandlers(db, main, (name, payload) => service.emit(name, payload)),
   postMessageTransport(scope),
-  { onInternalError: (method, err) => console.error(`[engine] ${method} failed: ${(err as Error).name}: ${(err as Error).message}`) },
+  { onInternalError: (method, err) => console.error(`[engine] ${method} failed: ${(err as Error).name}`) },
 );
 scope.postMessage({ kind: 'evt', name: 'engine.ready', payload: {} });
