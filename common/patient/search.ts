@@ -6,7 +6,7 @@ export function fold(text: string): string {
 }
 
 /**
- * The words a patient is found by: names, MRN and other identifiers, phone digits (whole
+ * The words a patient is found by: names, tags, MRN and other identifiers, phone digits (whole
  * and the last 4 to 10, since staff type the end of a number), birth date in ISO and as
  * typed in day/month/year or month/day/year forms.
  */
@@ -20,6 +20,10 @@ export function patientSearchTokens(p: PatientFields): string[] {
   words(p.familyName);
   words(p.preferredName);
   tokens.add(fold(p.mrn));
+  for (const tag of p.tags) {
+    tokens.add(fold(tag));
+    words(tag);
+  }
   for (const id of p.identifiers) tokens.add(fold(id.value).replace(/\s+/g, ''));
   const digits = p.phone?.replace(/\D/g, '');
   if (digits) {

@@ -23,7 +23,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/patients' },
   { path: '/patients', component: () => import('./views/PatientsView.vue') },
   { path: '/patients/new', component: () => import('./views/PatientFormView.vue') },
-  { path: '/patients/:id', component: () => import('./views/PatientFormView.vue'), props: true },
+  { path: '/patients/:id', component: () => import('./views/PatientProfileView.vue'), props: true },
+  { path: '/patients/:id/edit', component: () => import('./views/PatientFormView.vue'), props: true },
   {
     path: '/schedule',
     component: () => import('./views/NotBuiltView.vue'),

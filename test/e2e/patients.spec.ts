@@ -48,6 +48,9 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
     await search.fill('amelia');
     await search.press('Enter');
     await expect(page.getByRole('heading', { name: /Okonkwo, Amelia/ })).toBeVisible();
+    await expect(page.getByText('Essential hypertension')).toBeVisible();
+    await expect(page.getByText('No device readings in this period')).toBeVisible();
+    await page.getByRole('link', { name: 'Edit details' }).click();
     await page.getByLabel('Preferred name').fill('Millie');
     await page.keyboard.press('Control+s');
     await expect(page.getByText('Saved Okonkwo, Amelia.')).toBeVisible();
@@ -74,6 +77,15 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
 
     await page.getByRole('searchbox', { name: 'Search patients' }).fill('DEMO-100007');
     await expect(page.getByTestId('patient-row')).toHaveCount(1);
+
+    // A monitored demo patient's profile shows device charts.
+    await page.getByRole('searchbox', { name: 'Search patients' }).fill('remote-monitoring');
+    await expect(page.getByTestId('patient-row').first()).toContainText('remote-monitoring');
+    await page.getByTestId('patient-row').first().click();
+    await expect(page.getByTestId('vitals-charts')).toBeVisible();
+    await expect(page.getByRole('img', { name: /Blood pressure chart|Glucose chart|Weight chart|SpO₂ chart/ }).first()).toBeVisible();
+    await page.getByRole('radio', { name: '1 year' }).click();
+    await shot(page, 'patient-profile');
 
     await page.keyboard.press('Alt+7');
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();

@@ -92,7 +92,7 @@ export class PatientRepository {
    * Creates many patients in one transaction (all or none), e.g. the demo clinic or an
    * import. Every input is validated first; the first invalid one is reported by index.
    */
-  async createMany(inputs: readonly unknown[], onProgress?: (done: number, total: number) => void): Promise<number> {
+  async createMany(inputs: readonly unknown[], onProgress?: (done: number, total: number) => void): Promise<PatientRow[]> {
     const all = inputs.map((input, i) => {
       const parsed = PatientInput.safeParse(input);
       if (!parsed.success) {
@@ -108,6 +108,7 @@ export class PatientRepository {
       if (new Set(keys).size !== keys.length) throw new PatientValidationError({ mrn: 'the same MRN appears twice in this batch' });
       const taken = await db.patients.where('mrnKey').anyOf(keys).first();
       if (taken) throw new PatientValidationError({ mrn: `${taken.mrn} is already used by ${displayName(taken)}` });
+      const created: PatientRow[] = [];
       for (let start = 0; start < all.length; start += CHUNK) {
         const rows: PatientRow[] = [];
         const stamp = await stampWrite(db, ctx.clock);
@@ -125,6 +126,7 @@ export class PatientRepository {
           });
         }
         await db.patients.bulkAdd(rows);
+        created.push(...rows);
         for (const row of rows) {
           const synced = [...Object.keys(pickFields(row)).filter((k) => (row as unknown as Record<string, unknown>)[k] !== undefined), 'status', 'deleted', 'createdAt', 'clinicId'];
           await queueChange(db, 'patients', row.id, row as unknown as Record<string, unknown>, synced, stamp);
@@ -132,7 +134,7 @@ export class PatientRepository {
         }
         onProgress?.(Math.min(start + CHUNK, all.length), all.length);
       }
-      return all.length;
+      return created;
     });
   }
 

@@ -17,12 +17,21 @@ export const engineApi = {
       }),
     },
     'demo.load': {
-      params: z.object({ count: z.number().int().min(1).max(10_000), seed: z.number().int().optional() }).strict(),
-      result: z.object({ created: z.number() }),
+      params: z
+        .object({
+          count: z.number().int().min(1).max(10_000),
+          seed: z.number().int().optional(),
+          /** Days of home-device readings for monitored patients. */
+          historyDays: z.number().int().min(0).max(366).default(90),
+          /** How many patients also wear a watch that records minute heart rate for the whole history. */
+          wearables: z.number().int().min(0).max(200).default(5),
+        })
+        .strict(),
+      result: z.object({ created: z.number(), readings: z.number(), wearableSamples: z.number() }),
     },
   },
   events: {
-    'demo.progress': z.object({ done: z.number(), total: z.number() }),
+    'demo.progress': z.object({ phase: z.enum(['patients', 'readings', 'wearables']), done: z.number(), total: z.number() }),
   },
 } satisfies Contract;
 

@@ -9,6 +9,7 @@ import { PatientRepository, countPatients } from '../db/patients';
 import { loadWorkstation } from '../db/workstation';
 import type { EngineApi } from './api';
 import { generateDemoPatients } from './demo/generate-patients';
+import { loadDemoDeviceData } from './demo/load-device-data';
 
 /**
  * The engine's request handlers, separate from the worker bootstrap so tests can run them
@@ -19,7 +20,7 @@ export function createEngineHandlers(
   main: ContractClient<MainApi>,
   emit: <K extends keyof EngineApi['events'] & string>(name: K, payload: PayloadOf<EngineApi, K>) => void,
 ): Handlers<EngineApi> {
-  const emitProgress = (done: number, total: number) => emit('demo.progress', { done, total });
+
   const startedAt = new Date().toISOString();
   return {
     'engine.status': async () => ({
@@ -33,7 +34,7 @@ export function createEngineHandlers(
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
       ]),
     }),
-    'demo.load': async ({ count, seed }) => {
+    'demo.load': async ({ count, seed, historyDays, wearables }) => {
       const ws = await loadWorkstation(db);
       if (!ws) throw new RpcError('not-set-up', 'Set up the clinic before loading demo patients.');
       const repo = new PatientRepository(db, {
@@ -45,8 +46,11 @@ export function createEngineHandlers(
       const existing = await db.patients.count();
       // Demo MRNs are numbered from the existing count so a second demo load adds new patients.
       const inputs = generateDemoPatients(count + existing, seed).slice(existing);
-      const created = await repo.createMany(inputs, emitProgress);
-      return { created };
+      const rows = await repo.createMany(inputs, (done, total) => emit('demo.progress', { phase: 'patients', done, total }));
+      const loaded = await loadDemoDeviceData(db, rows, { historyDays, wearables, seed: seed ?? 1, endMs: Date.now() }, (phase, done, total) =>
+        emit('demo.progress', { phase, done, total }),
+      );
+      return { created: rows.length, ...loaded };
     },
   };
 }
