@@ -16,7 +16,13 @@ export type AuditAction =
   | 'patient.restore'
   | 'patient.view'
   | 'clinic.setup'
-  | 'demo.load';
+  | 'demo.load'
+  | 'appointment.book'
+  | 'appointment.reschedule'
+  | 'appointment.status'
+  | 'staff.create'
+  | 'room.create'
+  | 'appointment-type.create';
 
 export interface AuditContent {
   id: string;

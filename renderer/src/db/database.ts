@@ -2,6 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import type { AuditEntry } from '../../../common/audit/chain';
 import type { Patient } from '../../../common/patient/patient';
 import type { Observation } from '../../../common/readings/observation';
+import type { Appointment, AppointmentType, Room, StaffMember } from '../../../common/schedule/appointment';
 import type { RollupRow, SeriesBlockRow } from './series/series-store';
 import type { HlcStamp } from '../../../common/sync/hlc';
 import { migrations } from './migrations/index';
@@ -39,6 +40,10 @@ export class CareLoopDb extends Dexie {
   observations!: Table<Observation, string>;
   seriesBlocks!: Table<SeriesBlockRow, string>;
   rollups!: Table<RollupRow, string>;
+  staff!: Table<StaffMember, string>;
+  rooms!: Table<Room, string>;
+  appointmentTypes!: Table<AppointmentType, string>;
+  appointments!: Table<Appointment, string>;
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

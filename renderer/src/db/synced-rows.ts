@@ -1,0 +1,65 @@
+import type { Table } from 'dexie';
+import type { AuditAction } from '../../../common/audit/chain';
+import { newId } from '../../../common/ids';
+import { changedFields, stampFields, type SyncedRow } from '../../../common/sync/stamped';
+import type { CareLoopDb } from './database';
+import { appendAudit, queueChange, stampWrite, type WriteContext } from './journal';
+
+type Fields<T extends SyncedRow> = Omit<T, keyof SyncedRow>;
+const META = new Set(['id', 'clinicId', 'createdAt', 'updatedAt', 'stamps']);
+
+/**
+ * Inserts and updates of any synced row, the way every CRM record is written: per-field
+ * clock stamps, an outbox change and an audit entry, in the caller's transaction (which
+ * must include the row's table, db.audit, db.outbox and db.meta).
+ */
+export async function insertRow<T extends SyncedRow>(
+  db: CareLoopDb,
+  ctx: WriteContext,
+  table: Table<T, string>,
+  fields: Fields<T>,
+  audit: { action: AuditAction; entity: string; patientId?: string },
+): Promise<T> {
+  const stamp = await stampWrite(db, ctx.clock);
+  const now = new Date().toISOString();
+  const names = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
+  const row = { ...fields, id: newId(), clinicId: ctx.clinicId, createdAt: now, updatedAt: now, deleted: false, stamps: stampFields({}, [...names, 'createdAt', 'deleted'], stamp) } as unknown as T;
+  await table.add(row);
+  await queueChange(db, table.name, row.id, row as unknown as Record<string, unknown>, [...names, 'createdAt', 'deleted', 'clinicId'], stamp);
+  await appendAudit(db, ctx, {
+    action: audit.action,
+    entity: audit.entity,
+    entityId: row.id,
+    ...(audit.patientId ? { patientId: audit.patientId } : {}),
+    changes: Object.fromEntries(names.map((k) => [k, { before: undefined, after: (fields as Record<string, unknown>)[k] }])),
+  });
+  return row;
+}
+
+export async function updateRow<T extends SyncedRow>(
+  db: CareLoopDb,
+  ctx: WriteContext,
+  table: Table<T, string>,
+  before: T,
+  patch: Partial<Fields<T>>,
+  audit: { action: AuditAction; entity: string; patientId?: string; reason?: string },
+): Promise<T> {
+  const next = { ...before, ...patch } as T;
+  const changed = changedFields(before, next).filter((f) => !META.has(f));
+  if (changed.length === 0) return before;
+  const stamp = await stampWrite(db, ctx.clock);
+  const row = { ...next, updatedAt: new Date().toISOString(), stamps: stampFields(before.stamps, changed, stamp) } as T;
+  await table.put(row);
+  await queueChange(db, table.name, row.id, row as unknown as Record<string, unknown>, changed, stamp);
+  const b = before as unknown as Record<string, unknown>;
+  const a = row as unknown as Record<string, unknown>;
+  await appendAudit(db, ctx, {
+    action: audit.action,
+    entity: audit.entity,
+    entityId: row.id,
+    ...(audit.patientId ? { patientId: audit.patientId } : {}),
+    ...(audit.reason ? { reason: audit.reason } : {}),
+    changes: Object.fromEntries(changed.map((k) => [k, { before: b[k], after: a[k] }])),
+  });
+  return row;
+}
