@@ -25,11 +25,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/patients/new', component: () => import('./views/PatientFormView.vue') },
   { path: '/patients/:id', component: () => import('./views/PatientProfileView.vue'), props: true },
   { path: '/patients/:id/edit', component: () => import('./views/PatientFormView.vue'), props: true },
-  {
-    path: '/schedule',
-    component: () => import('./views/NotBuiltView.vue'),
-    props: notBuilt('Schedule', 7, 'Day and week calendars per clinician and room, booking, check-in and reminders.'),
-  },
+  { path: '/schedule', component: () => import('./views/ScheduleView.vue') },
   {
     path: '/inbox',
     component: () => import('./views/NotBuiltView.vue'),

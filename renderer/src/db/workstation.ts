@@ -7,6 +7,7 @@ export interface Workstation {
   clinicId: string;
   clinicName: string;
   staffName: string;
+  staffRole: 'physician' | 'nurse' | 'care-coordinator' | 'front-desk';
   setupAt: string;
   /** What the first run chose: a demo clinic or an empty one. */
   start: 'demo' | 'empty';
@@ -21,7 +22,7 @@ export async function loadWorkstation(db: CareLoopDb): Promise<Workstation | und
 
 export async function saveWorkstation(
   db: CareLoopDb,
-  input: Pick<Workstation, 'clinicName' | 'staffName' | 'start'>,
+  input: Pick<Workstation, 'clinicName' | 'staffName' | 'staffRole' | 'start'>,
 ): Promise<Workstation> {
   const ws: Workstation = {
     workstationId: newId().replace(/-/g, '').slice(-12),

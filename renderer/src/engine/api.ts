@@ -27,11 +27,11 @@ export const engineApi = {
           wearables: z.number().int().min(0).max(200).default(5),
         })
         .strict(),
-      result: z.object({ created: z.number(), readings: z.number(), wearableSamples: z.number() }),
+      result: z.object({ created: z.number(), appointments: z.number(), readings: z.number(), wearableSamples: z.number() }),
     },
   },
   events: {
-    'demo.progress': z.object({ phase: z.enum(['patients', 'readings', 'wearables']), done: z.number(), total: z.number() }),
+    'demo.progress': z.object({ phase: z.enum(['patients', 'appointments', 'readings', 'wearables']), done: z.number(), total: z.number() }),
   },
 } satisfies Contract;
 

@@ -10,6 +10,9 @@ import { loadWorkstation } from '../db/workstation';
 import type { EngineApi } from './api';
 import { generateDemoPatients } from './demo/generate-patients';
 import { loadDemoDeviceData } from './demo/load-device-data';
+import { bookDemoAppointments } from './demo/generate-appointments';
+import { ScheduleRepository, ensureScheduleDefaults, loadScheduleResources } from '../db/schedule';
+import clinic from '../../../resources/demo/clinic.json';
 
 /**
  * The engine's request handlers, separate from the worker bootstrap so tests can run them
@@ -47,10 +50,15 @@ export function createEngineHandlers(
       // Demo MRNs are numbered from the existing count so a second demo load adds new patients.
       const inputs = generateDemoPatients(count + existing, seed).slice(existing);
       const rows = await repo.createMany(inputs, (done, total) => emit('demo.progress', { phase: 'patients', done, total }));
+      const ctx = { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}e`) };
+      await ensureScheduleDefaults(db, ctx, clinic.careTeam.map(([name, role]) => ({ name: name!, role: role!.startsWith('Nurse') || role!.includes('nurse') || role!.includes('coordinator') ? ('nurse' as const) : ('physician' as const) })));
+      const appointments = await bookDemoAppointments(new ScheduleRepository(db, ctx), await loadScheduleResources(db), rows, Math.min(2000, Math.round(rows.length * 0.3)), seed ?? 1, Date.now(), (done, total) =>
+        emit('demo.progress', { phase: 'appointments', done, total }),
+      );
       const loaded = await loadDemoDeviceData(db, rows, { historyDays, wearables, seed: seed ?? 1, endMs: Date.now() }, (phase, done, total) =>
         emit('demo.progress', { phase, done, total }),
       );
-      return { created: rows.length, ...loaded };
+      return { created: rows.length, appointments, ...loaded };
     },
   };
 }

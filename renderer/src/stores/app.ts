@@ -4,6 +4,7 @@ import type { AppInfo } from '../../../common/contract/main-api';
 import { connectMain, type MainClient } from '../bridge/main-bridge';
 import { CareLoopDb } from '../db/database';
 import { openClock, type WriteContext } from '../db/journal';
+import { ensureScheduleDefaults } from '../db/schedule';
 import { loadWorkstation, saveWorkstation, type Workstation } from '../db/workstation';
 import { startEngine, type EngineClient } from '../engine/client';
 
@@ -63,9 +64,11 @@ export const useAppStore = defineStore('app', () => {
     }
   }
 
-  async function setUp(input: { clinicName: string; staffName: string; start: 'demo' | 'empty' }) {
+  async function setUp(input: Pick<Workstation, 'clinicName' | 'staffName' | 'staffRole' | 'start'>) {
     const ws = await saveWorkstation(db.value!, input);
     await useWorkstation(ws);
+    const bookable = input.staffRole === 'physician' || input.staffRole === 'nurse';
+    await ensureScheduleDefaults(db.value!, writeContext.value!, bookable ? [{ name: input.staffName, role: input.staffRole }] : []);
   }
 
   function finishFirstRun() {
