@@ -22,7 +22,12 @@ export type AuditAction =
   | 'appointment.status'
   | 'staff.create'
   | 'room.create'
-  | 'appointment-type.create';
+  | 'appointment-type.create'
+  | 'consent.change'
+  | 'message.queue'
+  | 'message.log'
+  | 'message.withhold'
+  | 'template.create';
 
 export interface AuditContent {
   id: string;

@@ -26,11 +26,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/patients/:id', component: () => import('./views/PatientProfileView.vue'), props: true },
   { path: '/patients/:id/edit', component: () => import('./views/PatientFormView.vue'), props: true },
   { path: '/schedule', component: () => import('./views/ScheduleView.vue') },
-  {
-    path: '/inbox',
-    component: () => import('./views/NotBuiltView.vue'),
-    props: notBuilt('Inbox', 7, 'One thread per patient across SMS, email, portal and phone, with templates and consent.'),
-  },
+  { path: '/inbox', component: () => import('./views/InboxView.vue') },
+  { path: '/inbox/:patientId', component: () => import('./views/InboxView.vue'), props: true },
   {
     path: '/alerts',
     component: () => import('./views/NotBuiltView.vue'),

@@ -2,8 +2,10 @@ import Dexie, { type Table } from 'dexie';
 import type { AuditEntry } from '../../../common/audit/chain';
 import type { Patient } from '../../../common/patient/patient';
 import type { Observation } from '../../../common/readings/observation';
+import type { ConsentDecision } from '../../../common/consent/consent';
+import type { Message, MessageTemplate } from '../../../common/messaging/message';
 import type { Appointment, AppointmentType, Room, StaffMember } from '../../../common/schedule/appointment';
-import type { RollupRow, SeriesBlockRow } from './series/series-store';
+import type { RollupRow, SeriesBlockRow } from './series/rows';
 import type { HlcStamp } from '../../../common/sync/hlc';
 import { migrations } from './migrations/index';
 
@@ -44,6 +46,9 @@ export class CareLoopDb extends Dexie {
   rooms!: Table<Room, string>;
   appointmentTypes!: Table<AppointmentType, string>;
   appointments!: Table<Appointment, string>;
+  consents!: Table<ConsentDecision, string>;
+  messages!: Table<Message, string>;
+  messageTemplates!: Table<MessageTemplate, string>;
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

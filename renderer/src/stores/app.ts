@@ -4,6 +4,7 @@ import type { AppInfo } from '../../../common/contract/main-api';
 import { connectMain, type MainClient } from '../bridge/main-bridge';
 import { CareLoopDb } from '../db/database';
 import { openClock, type WriteContext } from '../db/journal';
+import { ensureDefaultTemplates } from '../db/messages';
 import { ensureScheduleDefaults } from '../db/schedule';
 import { loadWorkstation, saveWorkstation, type Workstation } from '../db/workstation';
 import { startEngine, type EngineClient } from '../engine/client';
@@ -36,6 +37,8 @@ export const useAppStore = defineStore('app', () => {
       clinicId: ws.clinicId,
       clock: await openClock(db.value!, `${ws.workstationId}u`),
     });
+    // Templates arrived with schema v4; a workstation set up before then gets them here.
+    await ensureDefaultTemplates(db.value!, writeContext.value);
   }
 
   async function boot() {
