@@ -27,7 +27,10 @@ export type AuditAction =
   | 'message.queue'
   | 'message.log'
   | 'message.withhold'
-  | 'template.create';
+  | 'template.create'
+  | 'device.pair'
+  | 'device.unpair'
+  | 'device.download';
 
 export interface AuditContent {
   id: string;

@@ -31,9 +31,82 @@ export const UsbHidDevice = z.object({
 });
 export type UsbHidDevice = z.infer<typeof UsbHidDevice>;
 
+/** Which device a download or live stream talks to. Simulated devices serve tests, the demo and training. */
+export const DeviceTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('usb'), family: z.enum(['contour', 'freestyle']), vendorId: z.number().int(), productId: z.number().int(), path: z.string().max(500).optional() }).strict(),
+  z.object({ kind: z.literal('ble'), family: z.string().min(1).max(40), address: z.string().min(1).max(64) }).strict(),
+  z
+    .object({
+      kind: z.literal('simulated'),
+      simulator: z.string().min(1).max(40),
+      /** Stable serial so repeated sessions with the same simulated device resume and de-duplicate. */
+      serial: z.string().min(1).max(40),
+      records: z.number().int().min(0).max(10_000).optional(),
+      /** Fail at the K-th transport call, as if the cable were pulled. */
+      disconnectAt: z.number().int().min(1).optional(),
+      clockSkewMinutes: z.number().min(-100_000).max(100_000).optional(),
+      corruptFrame: z.boolean().optional(),
+    })
+    .strict(),
+]);
+export type DeviceTarget = z.infer<typeof DeviceTarget>;
+
+export const DeviceTimeSchema = z.object({ year: z.number().int(), month: z.number().int(), day: z.number().int(), hours: z.number().int(), minutes: z.number().int(), seconds: z.number().int() });
+
+/** A decoded reading on the wire. JSON has no NaN: a value the device sent as NaN/NRes/infinity travels as null with its flag. */
+export const WireReading = z.object({
+  id: z.string().min(1).max(200),
+  metric: z.string().min(1).max(60),
+  value: z.number().nullable(),
+  unit: z.string().max(20),
+  utcMs: z.number(),
+  deviceTimeRaw: z.string().max(40).optional(),
+  clockOffsetMs: z.number().optional(),
+  dst: z.enum(['dst-gap', 'dst-repeat']).optional(),
+  sequence: z.number().int().optional(),
+  flags: z.array(z.string().max(40)).max(20),
+  extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type WireReading = z.infer<typeof WireReading>;
+
+export const DeviceIdentitySchema = z.object({ family: z.string(), model: z.string(), serial: z.string(), firmware: z.string().optional() });
+
+export const DownloadChunk = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), step: z.enum(['detect', 'connect', 'configure', 'fetch', 'decode', 'store', 'disconnect']), done: z.number().optional(), total: z.number().optional() }),
+  z.object({ type: z.literal('device'), identity: DeviceIdentitySchema, recordCount: z.number().optional(), canSetClock: z.boolean() }),
+  z.object({ type: z.literal('readings'), readings: z.array(WireReading).max(1000), highWater: z.number().nullable() }),
+  z.object({
+    type: z.literal('summary'),
+    newReadings: z.number(),
+    /** Records the device sent again that were at or below the high-water mark. */
+    skipped: z.number(),
+    warnings: z.array(z.string()),
+    clockOffsetMs: z.number().nullable(),
+    clockSkewed: z.boolean(),
+    highWater: z.number().nullable(),
+    durationMs: z.number(),
+  }),
+  /** The session's raw bytes (gzip of the capture file), sent once at the end, also after a failure. */
+  z.object({ type: z.literal('capture'), gzipBase64: z.string(), entries: z.number(), bytes: z.number() }),
+  /** Why the session stopped, with what to do about it; the stream still ends normally so the capture arrives. */
+  z.object({ type: z.literal('failed'), code: z.string(), message: z.string(), hint: z.string().optional() }),
+]);
+export type DownloadChunk = z.infer<typeof DownloadChunk>;
+
+export const SimulatorInfo = z.object({ name: z.string(), label: z.string(), family: z.string(), transport: z.enum(['usb', 'ble']), mode: z.enum(['download', 'live']) });
+export type SimulatorInfo = z.infer<typeof SimulatorInfo>;
+
+export const LiveChunk = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('heart-rate'), timeMs: z.number(), bpm: z.number(), rrMs: z.array(z.number()).max(50), contact: z.boolean().nullable() }),
+  z.object({ type: z.literal('ecg'), startMs: z.number(), fs: z.number(), samplesUv: z.array(z.number()).max(5000) }),
+]);
+export type LiveChunk = z.infer<typeof LiveChunk>;
+
 export const mainApi = {
   methods: {
     'app.info': { params: Empty, result: AppInfo },
+    /** Simulated devices this host offers (training mode, demo, tests). */
+    'devices.simulators': { params: Empty, result: z.array(SimulatorInfo) },
     'notify.show': {
       params: z
         .object({
@@ -47,6 +120,24 @@ export const mainApi = {
     },
   },
   streams: {
+    /** One download session: progress, device identity, reading batches, summary, then the raw capture. */
+    'devices.download': {
+      params: z
+        .object({
+          target: DeviceTarget,
+          /** Highest record sequence already stored for this device, so the session resumes after it. */
+          highWater: z.number().int().nullable(),
+          setClockIfSkewed: z.boolean().default(false),
+          timeZone: z.string().min(1).max(64),
+        })
+        .strict(),
+      chunk: DownloadChunk,
+    },
+    /** A connected device's live stream (heart-rate strap, ECG) until cancelled. */
+    'devices.live': {
+      params: z.object({ target: DeviceTarget, seconds: z.number().int().min(1).max(3600).default(600) }).strict(),
+      chunk: LiveChunk,
+    },
     /** The connected USB HID devices: the list now, then again whenever it changes. */
     'devices.watchUsb': {
       params: z.object({ intervalMs: z.number().int().min(250).max(60_000).default(2000) }).strict(),

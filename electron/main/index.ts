@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveContract } from '../../common/contract/channel';
 import { mainApi } from '../../common/contract/main-api';
+import { defaultDeviceCatalog } from '../devices/default-catalog';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcTransport } from './ipc-transport';
@@ -28,6 +29,7 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
 
+  const devices = defaultDeviceCatalog();
   const handlers = createMainHandlers({
     mode: 'electron',
     osNotificationsSupported: () => Notification.isSupported(),
@@ -36,7 +38,7 @@ if (!app.requestSingleInstanceLock()) {
       new Notification({ title, body, urgency }).show();
       return true;
     },
-  });
+  }, devices);
 
   const ipc = createIpcTransport({
     trusted: () => ({ webContentsId: mainWindow?.webContents.id, origins: appOrigins }),
@@ -46,7 +48,7 @@ if (!app.requestSingleInstanceLock()) {
     onRefused: (reason) => console.warn(`[careloop] IPC refused: ${reason}`),
   });
   ipcMain.on(IPC_REQUEST, (event, message: unknown) => ipc.receive(event, message));
-  const streams = createMainStreams();
+  const streams = createMainStreams(devices);
   // A second channel for the engine worker, over a MessagePort, guarded like every IPC message.
   ipcMain.on(IPC_PORT, (event) => {
     const verdict = checkIpcSender(

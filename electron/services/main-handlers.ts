@@ -7,6 +7,10 @@ import { listUsbHidDevices, UsbUnavailableError } from '../../native/hid-enumera
 import type { MainApi } from '../../common/contract/main-api';
 import type { HostPlatform } from './platform';
 import { transportAvailability } from '../../native/availability';
+import { defaultDeviceCatalog } from '../devices/default-catalog';
+import type { DeviceCatalog } from '../devices/device-catalog';
+import { streamDownload } from '../devices/download-service';
+import { DeviceError } from '../devices/session/types';
 
 function packageVersion(): string {
   // In a bundle the package.json sits two levels above out/main; in a checkout, beside electron/.
@@ -23,7 +27,7 @@ function packageVersion(): string {
 }
 
 /** The main-process services, identical in Electron and in browser mode. */
-export function createMainHandlers(platform: HostPlatform): Handlers<MainApi> {
+export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog()): Handlers<MainApi> {
   const version = packageVersion();
   return {
     'app.info': async () => {
@@ -40,6 +44,7 @@ export function createMainHandlers(platform: HostPlatform): Handlers<MainApi> {
         },
       };
     },
+    'devices.simulators': () => devices.simulators(),
     'notify.show': ({ title, body, urgency }) => ({
       delivered: platform.showNotification(title, body, urgency) ? 'os' : 'unsupported',
     }),
@@ -47,8 +52,17 @@ export function createMainHandlers(platform: HostPlatform): Handlers<MainApi> {
 }
 
 /** Streams of the main-process services. */
-export function createMainStreams(): StreamHandlers<MainApi> {
+export function createMainStreams(devices: DeviceCatalog = defaultDeviceCatalog()): StreamHandlers<MainApi> {
   return {
+    'devices.download': (params, emit, cancel) => streamDownload(params, devices, emit, cancel),
+    'devices.live': async ({ target, seconds }, emit, cancel) => {
+      try {
+        await devices.live(target, emit, cancel, seconds);
+      } catch (err) {
+        if (err instanceof DeviceError) throw new RpcError(err.code, err.message);
+        throw err;
+      }
+    },
     'devices.watchUsb': async ({ intervalMs }, emit, cancel) => {
       let last = '';
       while (!cancel.cancelled) {

@@ -6,6 +6,7 @@ import { serveContract } from '../../common/contract/channel';
 import { contentSecurityPolicy } from '../../common/contract/csp';
 import { mainApi, type MainApi } from '../../common/contract/main-api';
 import type { PayloadOf } from '../../common/contract/rpc';
+import { defaultDeviceCatalog } from '../devices/default-catalog';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { MAX_WS_MESSAGE_BYTES, webSocketTransport } from './ws-transport';
 
@@ -32,12 +33,13 @@ export interface WebHost {
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
+  const devices = defaultDeviceCatalog();
   const handlers = createMainHandlers({
     mode: 'browser',
     showNotification: () => false,
     osNotificationsSupported: () => false,
-  });
-  const streams = createMainStreams();
+  }, devices);
+  const streams = createMainStreams(devices);
   const csp = contentSecurityPolicy();
   const serveStatic = sirv(options.rendererDir, {
     single: true,

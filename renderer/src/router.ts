@@ -33,11 +33,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/NotBuiltView.vue'),
     props: notBuilt('Alerts', 6, 'Alerts from device readings by priority, with acknowledge, snooze, resolve and escalate.'),
   },
-  {
-    path: '/devices',
-    component: () => import('./views/NotBuiltView.vue'),
-    props: notBuilt('Devices', 5, 'USB and Bluetooth devices: pairing to patients, downloads with progress, live streams.'),
-  },
+  { path: '/devices', component: () => import('./views/DevicesView.vue') },
   {
     path: '/dashboard',
     component: () => import('./views/NotBuiltView.vue'),

@@ -26,6 +26,8 @@ export interface DownloadOptions<L> {
   retries?: number;
   cancelled?: () => boolean;
   batchSize?: number;
+  /** Receives the raw capture as it grows, so it survives a session that fails. */
+  captureInto?: RawCaptureEntry[];
 }
 
 export interface DownloadResult {
@@ -57,7 +59,7 @@ function toDeviceError(err: unknown): DeviceError {
  */
 export async function runDownload<L>(o: DownloadOptions<L>): Promise<DownloadResult> {
   const t0 = o.hostUtcMs();
-  const capture: RawCaptureEntry[] = [];
+  const capture: RawCaptureEntry[] = o.captureInto ?? [];
   const emit = o.emit ?? (() => undefined);
   const cancelled = o.cancelled ?? (() => false);
   const io: SessionIo = {

@@ -2,6 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import type { AuditEntry } from '../../../common/audit/chain';
 import type { Patient } from '../../../common/patient/patient';
 import type { Observation } from '../../../common/readings/observation';
+import type { DeviceSession, PairedDevice } from '../../../common/devices/device';
 import type { ConsentDecision } from '../../../common/consent/consent';
 import type { Message, MessageTemplate } from '../../../common/messaging/message';
 import type { Appointment, AppointmentType, Room, StaffMember } from '../../../common/schedule/appointment';
@@ -49,6 +50,8 @@ export class CareLoopDb extends Dexie {
   consents!: Table<ConsentDecision, string>;
   messages!: Table<Message, string>;
   messageTemplates!: Table<MessageTemplate, string>;
+  devices!: Table<PairedDevice, string>;
+  deviceSessions!: Table<DeviceSession, string>;
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

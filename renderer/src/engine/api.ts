@@ -29,8 +29,25 @@ export const engineApi = {
         .strict(),
       result: z.object({ created: z.number(), appointments: z.number(), readings: z.number(), wearableSamples: z.number() }),
     },
+    /** Downloads a paired device: the main process runs the session, the engine stores what arrives. */
+    'device.download': {
+      params: z.object({ deviceId: z.string().min(1), setClockIfSkewed: z.boolean().default(false), timeZone: z.string().min(1).max(64) }).strict(),
+      result: z.object({
+        id: z.string(),
+        outcome: z.enum(['completed', 'failed', 'refused']),
+        newReadings: z.number(),
+        duplicates: z.number(),
+        clockOffsetMs: z.number().nullable(),
+        clockSkewed: z.boolean(),
+        warnings: z.array(z.string()),
+        highWater: z.number().nullable(),
+        captureBytes: z.number(),
+        error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+      }),
+    },
   },
   events: {
+    'device.progress': z.object({ deviceId: z.string(), step: z.string(), done: z.number().optional(), total: z.number().optional() }),
     'demo.progress': z.object({ phase: z.enum(['patients', 'appointments', 'readings', 'wearables']), done: z.number(), total: z.number() }),
   },
 } satisfies Contract;

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '../db/migrations/index';
 import { PatientRepository, countPatients } from '../db/patients';
 import { loadWorkstation } from '../db/workstation';
 import type { EngineApi } from './api';
+import { downloadDevice } from './devices/download';
 import { generateDemoPatients } from './demo/generate-patients';
 import { loadDemoDeviceData } from './demo/load-device-data';
 import { bookDemoAppointments } from './demo/generate-appointments';
@@ -37,6 +38,12 @@ export function createEngineHandlers(
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
       ]),
     }),
+    'device.download': async ({ deviceId, setClockIfSkewed, timeZone }) => {
+      const ws = await loadWorkstation(db);
+      if (!ws) throw new RpcError('not-set-up', 'Set up the clinic first.');
+      const ctx = { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}e`) };
+      return downloadDevice(db, main, ctx, deviceId, { setClockIfSkewed, timeZone }, (p) => emit('device.progress', { deviceId, ...p }));
+    },
     'demo.load': async ({ count, seed, historyDays, wearables }) => {
       const ws = await loadWorkstation(db);
       if (!ws) throw new RpcError('not-set-up', 'Set up the clinic before loading demo patients.');

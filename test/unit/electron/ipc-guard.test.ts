@@ -42,6 +42,7 @@ describe('IPC transport with the contract behind it', async () => {
       mainApi,
       {
         'app.info': () => ({ name: 'CareLoop' as const, version: '1', mode: 'electron' as const, platform: 'linux', capabilities: { osNotifications: true, usbHid: false, bluetooth: false } }),
+        'devices.simulators': () => [],
         'notify.show': () => {
           notifications++;
           return { delivered: 'os' as const };

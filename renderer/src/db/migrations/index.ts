@@ -3,6 +3,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-observations-and-series';
 import { migration003 } from './003-schedule';
 import { migration004 } from './004-messaging-and-consent';
+import { migration005 } from './005-devices';
 
 /**
  * Schema history, one numbered file per version (never edit a released one: add the next).
@@ -15,5 +16,5 @@ export interface Migration {
   upgrade?: (tx: Transaction) => Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
