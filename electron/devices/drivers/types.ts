@@ -44,7 +44,14 @@ export type QualityFlag =
   | 'control-solution'
   | 'not-a-number'
   | 'not-at-this-resolution'
-  | 'infinity';
+  | 'infinity'
+  | 'invalid'
+  | 'measurement-unavailable'
+  | 'calibration-ongoing'
+  | 'demonstration-data'
+  | 'testing-data'
+  | 'battery-low'
+  | 'clock-not-set';
 
 /** Date-time exactly as the device reported it, without any zone (devices keep local time). */
 export interface DeviceTime {
