@@ -1,0 +1,119 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { newId } from '../../common/ids';
+import type { FieldMap, JsonValue } from '../../common/sync/protocol';
+import type { ServerContext } from '../context';
+import { applyInTransaction } from '../sync/apply-changes';
+import type { EmailTransport } from './email';
+import type { SmsProvider } from './sms';
+
+export type { EmailTransport } from './email';
+
+const BATCH = 50;
+const MAX_REASON = 300;
+
+export interface SendRound {
+  sent: number;
+  failed: number;
+}
+
+interface Queued {
+  clinic_id: string;
+  row_id: string;
+  fields: FieldMap;
+}
+
+const text = (fields: FieldMap, name: string): string | undefined => {
+  const v = fields[name]?.value;
+  return typeof v === 'string' && v.trim() ? v : undefined;
+};
+
+/**
+ * Sends messages that workstations queued (synced `messages` rows with status 'queued')
+ * and records the outcome — 'sent' with sentMs, or 'failed' with the reason — as the
+ * server's own change, stamped after the status it replaces, so it syncs back to every
+ * workstation. Each message is first claimed in message_deliveries, so several servers
+ * never send the same message twice.
+ */
+export class OutboundSender {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SendRound> | undefined;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly channels: { email?: EmailTransport; sms?: SmsProvider; log: FastifyBaseLogger },
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      void this.runOnce().catch((err: unknown) => this.channels.log.error({ err: { message: err instanceof Error ? err.message : 'unknown' } }, 'outbound sender failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+    this.channels.email?.close();
+  }
+
+  /** One round: sends what is queued now (one round at a time). */
+  runOnce(): Promise<SendRound> {
+    this.running ??= this.round().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async round(): Promise<SendRound> {
+    const channels = [this.channels.email ? 'email' : undefined, this.channels.sms ? 'sms' : undefined].filter((c): c is string => !!c);
+    if (!channels.length) return { sent: 0, failed: 0 };
+    const queued = await this.ctx.db.query<Queued>(
+      `SELECT s.clinic_id::text, s.row_id, s.fields FROM sync_rows s
+       WHERE s.table_name = 'messages' AND s.fields -> 'status' ->> 'value' = 'queued'
+         AND s.fields -> 'channel' ->> 'value' = ANY($1::text[])
+         AND NOT EXISTS (SELECT 1 FROM message_deliveries d WHERE d.clinic_id = s.clinic_id AND d.message_id = s.row_id)
+       LIMIT $2`,
+      [channels, BATCH],
+    );
+    const round: SendRound = { sent: 0, failed: 0 };
+    for (const m of queued) {
+      if (m.fields.deleted?.value === true) continue;
+      const claimed = await this.ctx.db.query("INSERT INTO message_deliveries (clinic_id, message_id, state) VALUES ($1, $2, 'sending') ON CONFLICT DO NOTHING RETURNING message_id", [m.clinic_id, m.row_id]);
+      if (!claimed.length) continue;
+      const failure = await this.deliver(m.fields);
+      await this.record(m, failure);
+      if (failure) round.failed++;
+      else round.sent++;
+      this.channels.log.info({ clinicId: m.clinic_id, messageId: m.row_id, outcome: failure ? 'failed' : 'sent' }, 'outbound message');
+    }
+    return round;
+  }
+
+  /** Sends one message; returns the reason it failed, or undefined when sent. */
+  private async deliver(fields: FieldMap): Promise<string | undefined> {
+    const to = text(fields, 'to');
+    const body = text(fields, 'body') ?? '';
+    if (!to) return 'no address to send to';
+    try {
+      if (text(fields, 'channel') === 'email') await this.channels.email!.send({ to, subject: text(fields, 'subject') ?? '', text: body });
+      else await this.channels.sms!.send({ to, body });
+      return undefined;
+    } catch (err) {
+      return (err instanceof Error ? err.message : String(err)).slice(0, MAX_REASON) || 'the provider refused the message';
+    }
+  }
+
+  private async record(m: Queued, failure: string | undefined): Promise<void> {
+    const { clock } = this.ctx;
+    const seen = m.fields.status?.stamp;
+    if (seen) clock.receive(seen);
+    const stamp = clock.tick();
+    const set = (value: JsonValue) => ({ value, stamp });
+    const fields: FieldMap = failure ? { status: set('failed'), error: set(failure) } : { status: set('sent'), sentMs: set(Date.now()) };
+    await this.ctx.db.transaction(async (tx) => {
+      await applyInTransaction(tx, m.clinic_id, [{ changeId: newId(), table: 'messages', rowId: m.row_id, fields }]);
+      await tx.query('UPDATE message_deliveries SET state = $3, finished_at = now() WHERE clinic_id = $1 AND message_id = $2', [m.clinic_id, m.row_id, failure ? 'failed' : 'sent']);
+    });
+  }
+}

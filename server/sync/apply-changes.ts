@@ -1,0 +1,112 @@
+import { mergeRow } from '../../common/sync/merge';
+import { rowFields, type Change, type FieldMap, type FieldValue } from '../../common/sync/protocol';
+import { toNumber, type Database, type Queryable } from '../db/database';
+import { HttpError } from '../http/errors';
+
+export interface ApplyOutcome {
+  accepted: number;
+  duplicates: number;
+  conflicts: number;
+  /** The clinic's version after the changes. */
+  version: number;
+  /** Rows this call modified, with their new fields (the sender and tests read them). */
+  modified: { table: string; rowId: string; fields: FieldMap }[];
+}
+
+interface HeldRow {
+  table: string;
+  rowId: string;
+  fields: FieldMap | undefined;
+  version: number;
+  dirty: boolean;
+}
+
+const rowKey = (table: string, rowId: string) => `${table}\u0000${rowId}`;
+
+/**
+ * Applies changes for one clinic in ONE transaction: the clinic's counter row is locked
+ * first (`FOR UPDATE`), so pushes to a clinic are serialised and versions commit in the
+ * order they were assigned — a reader that saw version n can never later find a row with
+ * a smaller version appear. Changes already applied (by change id) are skipped, so a
+ * replayed push changes nothing; every value that loses a merge is kept in sync_conflicts.
+ */
+export async function applyChanges(db: Database, clinicId: string, changes: readonly Change[]): Promise<ApplyOutcome> {
+  return db.transaction((tx) => applyInTransaction(tx, clinicId, changes));
+}
+
+export async function applyInTransaction(tx: Queryable, clinicId: string, changes: readonly Change[]): Promise<ApplyOutcome> {
+  const counter = await tx.query<{ version: unknown }>('SELECT version FROM clinics WHERE clinic_id = $1 FOR UPDATE', [clinicId]);
+  if (!counter[0]) throw new HttpError(404, 'unknown-clinic', 'the clinic does not exist');
+  let version = toNumber(counter[0].version);
+
+  const ids = [...new Set(changes.map((c) => c.changeId))];
+  const seen = new Set(
+    (await tx.query<{ change_id: string }>('SELECT change_id::text FROM sync_changes WHERE clinic_id = $1 AND change_id = ANY($2::uuid[])', [clinicId, ids])).map((r) => r.change_id),
+  );
+  const fresh: Change[] = [];
+  let duplicates = 0;
+  for (const c of changes) {
+    if (seen.has(c.changeId)) duplicates++;
+    else {
+      seen.add(c.changeId);
+      fresh.push(c);
+    }
+  }
+  if (fresh.length === 0) return { accepted: 0, duplicates, conflicts: 0, version, modified: [] };
+
+  const held = new Map<string, HeldRow>();
+  for (const c of fresh) held.set(rowKey(c.table, c.rowId), { table: c.table, rowId: c.rowId, fields: undefined, version: 0, dirty: false });
+  const keys = [...held.values()];
+  // LATERAL forces one primary-key probe per key; a plain IN lets the planner scan all of the clinic's rows.
+  const stored = await tx.query<{ table_name: string; row_id: string; fields: FieldMap }>(
+    `SELECT s.table_name, s.row_id, s.fields FROM unnest($2::text[], $3::text[]) AS k(t, r)
+     CROSS JOIN LATERAL (SELECT table_name, row_id, fields FROM sync_rows WHERE clinic_id = $1 AND table_name = k.t AND row_id = k.r) AS s`,
+    [clinicId, keys.map((k) => k.table), keys.map((k) => k.rowId)],
+  );
+  for (const s of stored) held.get(rowKey(s.table_name, s.row_id))!.fields = s.fields;
+
+  const changeRows: { c: string; v: number; t: string; r: string }[] = [];
+  const conflictRows: { v: number; s: number; c: string; t: string; r: string; f: string; l: FieldValue; k: FieldValue }[] = [];
+  for (const c of fresh) {
+    version++;
+    const row = held.get(rowKey(c.table, c.rowId))!;
+    const merged = mergeRow(c.table, row.fields, rowFields(c.fields));
+    if (merged.changed.length) {
+      row.fields = merged.fields;
+      row.version = version;
+      row.dirty = true;
+    }
+    merged.overwritten.forEach((o, i) => conflictRows.push({ v: version, s: i, c: c.changeId, t: c.table, r: c.rowId, f: o.field, l: o.lost, k: o.kept }));
+    changeRows.push({ c: c.changeId, v: version, t: c.table, r: c.rowId });
+  }
+
+  const dirty = keys.filter((k) => k.dirty);
+  if (dirty.length) {
+    await tx.query(
+      `INSERT INTO sync_rows (clinic_id, table_name, row_id, fields, version)
+       SELECT $1, x.t, x.r, x.f, x.v FROM jsonb_to_recordset($2::jsonb) AS x(t text, r text, f jsonb, v bigint)
+       ON CONFLICT (clinic_id, table_name, row_id) DO UPDATE SET fields = EXCLUDED.fields, version = EXCLUDED.version`,
+      [clinicId, JSON.stringify(dirty.map((d) => ({ t: d.table, r: d.rowId, f: d.fields, v: d.version })))],
+    );
+  }
+  await tx.query(
+    `INSERT INTO sync_changes (clinic_id, change_id, version, table_name, row_id)
+     SELECT $1, x.c, x.v, x.t, x.r FROM jsonb_to_recordset($2::jsonb) AS x(c uuid, v bigint, t text, r text)`,
+    [clinicId, JSON.stringify(changeRows)],
+  );
+  if (conflictRows.length) {
+    await tx.query(
+      `INSERT INTO sync_conflicts (clinic_id, version, seq, change_id, table_name, row_id, field, lost, kept)
+       SELECT $1, x.v, x.s, x.c, x.t, x.r, x.f, x.l, x.k FROM jsonb_to_recordset($2::jsonb) AS x(v bigint, s int, c uuid, t text, r text, f text, l jsonb, k jsonb)`,
+      [clinicId, JSON.stringify(conflictRows)],
+    );
+  }
+  await tx.query('UPDATE clinics SET version = $2 WHERE clinic_id = $1', [clinicId, version]);
+  return {
+    accepted: fresh.length,
+    duplicates,
+    conflicts: conflictRows.length,
+    version,
+    modified: dirty.map((d) => ({ table: d.table, rowId: d.rowId, fields: d.fields! })),
+  };
+}
