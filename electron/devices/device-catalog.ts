@@ -13,7 +13,7 @@ type SimulatedTarget = Extract<DeviceTarget, { kind: 'simulated' }>;
 export interface SimulatorEntry {
   info: SimulatorInfo;
   driver?: DeviceDriver<unknown>;
-  openLink?(target: SimulatedTarget, hostUtcMs: number): OpenedLink<unknown>;
+  openLink?(target: SimulatedTarget, hostUtcMs: number, timeZone: string): OpenedLink<unknown>;
   live?(target: SimulatedTarget, emit: (chunk: LiveChunk) => void, cancel: CancelToken, seconds: number): Promise<void>;
 }
 
@@ -49,12 +49,12 @@ export function createDeviceCatalog(o: {
       if (!driver) throw new DeviceError('unsupported-device', 'CareLoop has no download driver for this device.');
       return driver;
     },
-    async open(target) {
+    async open(target, session) {
       if (target.kind === 'usb') return openHidLink(target);
       if (target.kind === 'ble') return openBleLink(target.address);
       const s = sim(target.simulator);
       if (!s.openLink) throw new DeviceError('unsupported-device', `${s.info.label} streams live; it has nothing to download.`);
-      return s.openLink(target, now());
+      return s.openLink(target, now(), session.timeZone);
     },
     async live(target, emit, cancel, seconds) {
       if (target.kind !== 'simulated') throw new DeviceError('unsupported-device', 'Live streams from real straps arrive with the Bluetooth pairing screen; use a training strap for now.');

@@ -16,7 +16,8 @@ export interface OpenedLink<L> {
 export interface DeviceOpener {
   /** Throws DeviceError('unsupported-device') for a target no driver speaks. */
   driverFor(target: DeviceTarget): DeviceDriver<unknown>;
-  open(target: DeviceTarget): Promise<OpenedLink<unknown>>;
+  /** `timeZone`: the clinic's zone for this session (simulated meters keep its wall time). */
+  open(target: DeviceTarget, session: { timeZone: string }): Promise<OpenedLink<unknown>>;
 }
 
 export interface DownloadRequest {
@@ -61,7 +62,7 @@ export async function streamDownload(
     await runDownload<unknown>({
       driver: open.driverFor(request.target),
       openLink: async () => {
-        opened = await open.open(request.target);
+        opened = await open.open(request.target, { timeZone: request.timeZone });
         return opened.link;
       },
       closeLink: async () => opened?.close(),

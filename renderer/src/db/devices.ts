@@ -88,7 +88,7 @@ export function observationFromWire(r: WireReading, device: PairedDevice, sessio
  * Stores one batch of a download with the device's high-water mark in one transaction, so an
  * interrupted download resumes after the last stored batch and nothing is stored twice.
  */
-export async function storeDownloadBatch(db: CareLoopDb, device: PairedDevice, sessionId: string, readings: readonly WireReading[], highWater: number | null): Promise<StoreOutcome> {
+export async function storeDownloadBatch(db: CareLoopDb, device: PairedDevice, sessionId: string, readings: readonly WireReading[], highWater: number | null): Promise<StoreOutcome & { observations: Observation[] }> {
   const now = Date.now();
   const observations = readings.map((r) => observationFromWire(r, device, sessionId, now));
   return db.transaction('rw', [db.observations, db.meta], async () => {
@@ -97,7 +97,7 @@ export async function storeDownloadBatch(db: CareLoopDb, device: PairedDevice, s
       const prev = await deviceHighWater(db, device.id);
       if (prev === null || highWater > prev) await db.meta.put({ key: highWaterKey(device.id), value: highWater });
     }
-    return outcome;
+    return { ...outcome, observations };
   });
 }
 

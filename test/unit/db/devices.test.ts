@@ -52,9 +52,9 @@ describe('storing a download', () => {
   it('stores batches with the high-water mark atomically; a repeat adds nothing', async () => {
     const d = await pairDevice(db, ctx, { ...meter, patientId: ann.id, serial: '7410-1', target: target('7410-1') });
     expect(await deviceHighWater(db, d.id)).toBeNull();
-    expect(await storeDownloadBatch(db, d, 's1', [reading(1), reading(2), reading(3, 'glucose', null)], 3)).toEqual({ added: 3, duplicates: 0 });
+    expect(await storeDownloadBatch(db, d, "s1", [reading(1), reading(2), reading(3, "glucose", null)], 3)).toMatchObject({ added: 3, duplicates: 0 });
     expect(await deviceHighWater(db, d.id)).toBe(3);
-    expect(await storeDownloadBatch(db, d, 's2', [reading(2), reading(3, 'glucose', null), reading(4)], 4)).toEqual({ added: 1, duplicates: 2 });
+    expect(await storeDownloadBatch(db, d, "s2", [reading(2), reading(3, "glucose", null), reading(4)], 4)).toMatchObject({ added: 1, duplicates: 2 });
     // A batch that reaches a lower mark never moves it back.
     await storeDownloadBatch(db, d, 's3', [reading(1)], 1);
     expect(await deviceHighWater(db, d.id)).toBe(4);

@@ -2,6 +2,7 @@ import type { ContractClient } from '../../../../common/contract/channel';
 import type { DownloadChunk, MainApi } from '../../../../common/contract/main-api';
 import { RpcError } from '../../../../common/contract/rpc';
 import type { DeviceSession } from '../../../../common/devices/device';
+import type { Observation } from '../../../../common/readings/observation';
 import { newId } from '../../../../common/ids';
 import type { CareLoopDb } from '../../db/database';
 import { deviceHighWater, monitoringRefusal, recordSession, storeDownloadBatch } from '../../db/devices';
@@ -27,6 +28,7 @@ export async function downloadDevice(
   deviceId: string,
   options: { setClockIfSkewed: boolean; timeZone: string },
   onProgress: (p: DownloadProgress) => void,
+  onStored: (observations: Observation[]) => Promise<unknown> = async () => undefined,
 ): Promise<SessionResult> {
   const device = await db.devices.get(deviceId);
   if (!device || device.deleted) throw new RpcError('not-found', 'That device is not paired on this workstation.');
@@ -59,6 +61,7 @@ export async function downloadDevice(
           added += r.added;
           duplicates += r.duplicates;
           if (chunk.highWater !== null) highWater = chunk.highWater;
+          await onStored(r.observations);
         } catch (err) {
           storeError = err;
           sub.cancel();

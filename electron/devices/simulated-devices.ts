@@ -1,0 +1,106 @@
+import type { DeviceTarget, LiveChunk } from '../../common/contract/main-api';
+import { decodeHeartRateMeasurement } from './drivers/ble/heart-rate-measurement';
+import { createBleGlucoseDriver } from './drivers/ble/ble-glucose-driver';
+import { createContourDriver } from './drivers/contour/driver';
+import { createFreeStyleDriver } from './drivers/freestyle/driver';
+import type { DeviceTime } from './drivers/types';
+import { SimulatedGlucoseMeter } from '../../native/simulators/ble/glucose-meter';
+import { SimulatedHeartRateStrap } from '../../native/simulators/ble/heart-rate-strap';
+import { ContourSimulator } from '../../native/simulators/hid/contour-simulator';
+import { FreeStyleSimulator } from '../../native/simulators/hid/freestyle-simulator';
+import { addMinutes, generateGlucoseRecords } from '../../native/simulators/hid/glucose-records';
+import type { SimulatorEntry } from './device-catalog';
+import type { DeviceDriver } from './session/driver';
+
+type SimulatedTarget = Extract<DeviceTarget, { kind: 'simulated' }>;
+
+const STEP_MINUTES = 360;
+
+/** The clinic's wall time now, as the devices' own clocks show it (no zone). */
+function wallNow(utcMs: number, timeZone: string): DeviceTime {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return { year: p.year!, month: p.month!, day: p.day!, hours: p.hour!, minutes: p.minute!, seconds: p.second! };
+}
+const wallAsUtcMs = (t: DeviceTime) => Date.UTC(t.year, t.month - 1, t.day, t.hours, t.minutes, t.seconds);
+
+/** A stable seed per serial, so one training device always holds the same readings. */
+function seedOf(serial: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < serial.length; i++) h = Math.imul(h ^ serial.charCodeAt(i), 16777619);
+  return (h >>> 0) % 100_000;
+}
+
+/** A meter's stored records: every six hours up to an hour ago, on the meter's own (perhaps skewed) clock. */
+function meterRecords(t: SimulatedTarget, meterNow: DeviceTime, unit: 'mg/dL' | 'mmol/L' = 'mg/dL') {
+  const count = t.records ?? 24;
+  const start = addMinutes(meterNow, -60 - (count - 1) * STEP_MINUTES);
+  return generateGlucoseRecords({ count, start, stepMinutes: STEP_MINUTES, unit, seed: seedOf(t.serial) });
+}
+
+const meterNowFor = (t: SimulatedTarget, hostUtcMs: number, timeZone: string) => addMinutes(wallNow(hostUtcMs, timeZone), t.clockSkewMinutes ?? 0);
+
+/** Training devices: byte-faithful simulators behind the real drivers, for new nurses, the demo and the tests. */
+export function simulatedDevices(): SimulatorEntry[] {
+  const freestyle = (model: 'precision-neo' | 'libre', label: string, name: string): SimulatorEntry => ({
+    info: { name, label, family: 'freestyle', transport: 'usb', mode: 'download' },
+    driver: createFreeStyleDriver({ model }) as DeviceDriver<unknown>,
+    openLink: (t, hostUtcMs, timeZone) => {
+      const meterNow = meterNowFor(t, hostUtcMs, timeZone);
+      const link = new FreeStyleSimulator({ model, serial: t.serial, meterNow, records: meterRecords(t, meterNow), ...(t.disconnectAt !== undefined ? { disconnectAtStep: t.disconnectAt } : {}), ...(t.corruptFrame ? { corruptReply: 2 } : {}) });
+      return { link, close: async () => undefined };
+    },
+  });
+  return [
+    {
+      info: { name: 'contour-next-usb', label: 'Contour Next USB', family: 'contour', transport: 'usb', mode: 'download' },
+      driver: createContourDriver() as DeviceDriver<unknown>,
+      openLink: (t, hostUtcMs, timeZone) => {
+        const meterNow = meterNowFor(t, hostUtcMs, timeZone);
+        const link = new ContourSimulator({ serial: t.serial, meterNow, records: meterRecords(t, meterNow), ...(t.disconnectAt !== undefined ? { disconnectAtStep: t.disconnectAt } : {}), ...(t.corruptFrame ? { corruptFrame: 3 } : {}) });
+        return { link, close: async () => undefined };
+      },
+    },
+    freestyle('precision-neo', 'FreeStyle Precision Neo', 'freestyle-precision-neo'),
+    freestyle('libre', 'FreeStyle Libre', 'freestyle-libre'),
+    {
+      info: { name: 'ble-glucose-meter', label: 'Bluetooth glucose meter', family: 'ble-glucose', transport: 'ble', mode: 'download' },
+      driver: createBleGlucoseDriver() as DeviceDriver<unknown>,
+      openLink: (t, hostUtcMs, timeZone) => {
+        const trueWall = wallAsUtcMs(wallNow(hostUtcMs, timeZone));
+        const link = new SimulatedGlucoseMeter({
+          serial: t.serial,
+          records: t.records ?? 24,
+          clock: () => trueWall,
+          clockSkewMs: (t.clockSkewMinutes ?? 0) * 60_000,
+          currentTime: true,
+          contextEvery: 4,
+          ...(t.disconnectAt !== undefined ? { disconnectAtStep: t.disconnectAt } : {}),
+          ...(t.corruptFrame ? { corruptSequence: 2 } : {}),
+        });
+        return { link, close: async () => undefined };
+      },
+    },
+    {
+      info: { name: 'heart-rate-strap', label: 'Heart-rate chest strap', family: 'ble-heart-rate', transport: 'ble', mode: 'live' },
+      live: async (t, emit, cancel, seconds) => {
+        // A resting rhythm that drifts into a tachycardia after a minute (training and tests).
+        const rr = [...Array.from({ length: 60 }, (_, i) => 900 + 40 * Math.sin(i / 3)), ...Array.from({ length: 600 }, (_, i) => 480 + 20 * Math.sin(i / 5))];
+        const strap = new SimulatedHeartRateStrap({ rrMs: rr, sensorContact: 'detected' });
+        const off = await strap.subscribe('180d', '2a37', (value) => {
+          const m = decodeHeartRateMeasurement(value);
+          emit({ type: 'heart-rate', timeMs: Date.now(), bpm: m.heartRate, rrMs: m.rrIntervalsMs.slice(0, 50), contact: m.sensorContact === 'not-supported' ? null : m.sensorContact === 'detected' });
+        });
+        const speed = t.records ?? 1; // `records` doubles as a time-lapse factor for training: N simulated seconds per second
+        for (let s = 0; s < seconds && !cancel.cancelled; s++) {
+          strap.tick(1000 * speed);
+          await new Promise<void>((resolve) => setTimeout(resolve, 1000));
+        }
+        await off();
+      },
+    },
+  ];
+}
+
+export type { LiveChunk };
