@@ -64,7 +64,11 @@ export const downloadCommand: CliCommand = {
         timeZone,
         store: async (readings) => {
           let added = 0;
-          for (const r of readings) if (!stored.has(r.id)) (stored.set(r.id, r), added++);
+          for (const r of readings) {
+            if (stored.has(r.id)) continue;
+            stored.set(r.id, r);
+            added++;
+          }
           return { added, duplicates: readings.length - added };
         },
       });

@@ -28,9 +28,29 @@ export type AuditAction =
   | 'message.log'
   | 'message.withhold'
   | 'template.create'
+  | 'task.create'
+  | 'task.update'
+  | 'task.status'
+  | 'time-log.add'
+  | 'time-log.remove'
+  | 'program.create'
+  | 'program.enrol'
+  | 'program.end'
+  | 'note.add'
+  | 'billing-rules.update'
   | 'device.pair'
   | 'device.unpair'
-  | 'device.download';
+  | 'device.download'
+  | 'rule.create'
+  | 'rule.update'
+  | 'alert.open'
+  | 'alert.refire'
+  | 'alert.condition-cleared'
+  | 'alert.acknowledge'
+  | 'alert.resolve'
+  | 'alert.snooze'
+  | 'alert.wake'
+  | 'alert.escalate';
 
 export interface AuditContent {
   id: string;

@@ -85,14 +85,18 @@ export function simulatedDevices(): SimulatorEntry[] {
     {
       info: { name: 'heart-rate-strap', label: 'Heart-rate chest strap', family: 'ble-heart-rate', transport: 'ble', mode: 'live' },
       live: async (t, emit, cancel, seconds) => {
-        // A resting rhythm that drifts into a tachycardia after a minute (training and tests).
-        const rr = [...Array.from({ length: 60 }, (_, i) => 900 + 40 * Math.sin(i / 3)), ...Array.from({ length: 600 }, (_, i) => 480 + 20 * Math.sin(i / 5))];
+        // A resting rhythm that turns into a tachycardia of about 15 minutes after a minute (training and tests).
+        const rr = [...Array.from({ length: 60 }, (_, i) => 900 + 40 * Math.sin(i / 3)), ...Array.from({ length: 1800 }, (_, i) => 480 + 20 * Math.sin(i / 5))];
         const strap = new SimulatedHeartRateStrap({ rrMs: rr, sensorContact: 'detected' });
+        // `records` doubles as a time-lapse factor for training: N simulated seconds per real second.
+        const speed = Math.max(1, Math.min(60, t.records ?? 1));
+        const t0 = Date.now();
+        let sent = 0;
         const off = await strap.subscribe('180d', '2a37', (value) => {
           const m = decodeHeartRateMeasurement(value);
-          emit({ type: 'heart-rate', timeMs: Date.now(), bpm: m.heartRate, rrMs: m.rrIntervalsMs.slice(0, 50), contact: m.sensorContact === 'not-supported' ? null : m.sensorContact === 'detected' });
+          // The strap notifies once a simulated second; its readings are stamped on that clock.
+          emit({ type: 'heart-rate', timeMs: t0 + 1000 * ++sent, bpm: m.heartRate, rrMs: m.rrIntervalsMs.slice(0, 50), contact: m.sensorContact === 'not-supported' ? null : m.sensorContact === 'detected' });
         });
-        const speed = t.records ?? 1; // `records` doubles as a time-lapse factor for training: N simulated seconds per second
         for (let s = 0; s < seconds && !cancel.cancelled; s++) {
           strap.tick(1000 * speed);
           await new Promise<void>((resolve) => setTimeout(resolve, 1000));

@@ -15,6 +15,7 @@ export const navItems: NavItem[] = [
   { path: '/devices', label: 'Devices', key: '5' },
   { path: '/dashboard', label: 'Dashboard', key: '6' },
   { path: '/settings', label: 'Settings', key: '7' },
+  { path: '/worklist', label: 'Worklist', key: '8' },
 ];
 
 const notBuilt = (title: string, issue: number, what: string): RouteRecordRaw['props'] => ({ title, issue, what });
@@ -28,12 +29,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/schedule', component: () => import('./views/ScheduleView.vue') },
   { path: '/inbox', component: () => import('./views/InboxView.vue') },
   { path: '/inbox/:patientId', component: () => import('./views/InboxView.vue'), props: true },
-  {
-    path: '/alerts',
-    component: () => import('./views/NotBuiltView.vue'),
-    props: notBuilt('Alerts', 6, 'Alerts from device readings by priority, with acknowledge, snooze, resolve and escalate.'),
-  },
+  { path: '/alerts', component: () => import('./views/AlertsView.vue') },
   { path: '/devices', component: () => import('./views/DevicesView.vue') },
+  { path: '/worklist', component: () => import('./views/WorklistView.vue') },
   {
     path: '/dashboard',
     component: () => import('./views/NotBuiltView.vue'),

@@ -11,6 +11,12 @@ import { benchSeries } from './series.bench';
 const benches: Record<string, () => Promise<BenchSection>> = {
   'cold-start': () => benchColdStart(),
   series: () => benchSeries(),
+  sync: async () => (await import('./sync.bench')).benchSync(),
+  'hid-decode': async () => (await import('./hid-decode.bench')).benchHidDecode(),
+  qrs: async () => (await import('./qrs.bench')).benchQrs(),
+  decode: async () => (await import('./decode.bench')).benchDecode(),
+  'rpm-worklist': async () => (await import('./rpm-worklist.bench')).benchRpmWorklist(),
+  rules: async () => (await import('./rules.bench')).benchRules(),
 };
 
 const RESULTS = 'docs/bench-results.json';

@@ -95,8 +95,10 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
     await expect(page.getByTestId('engine-host')).toHaveText('Connected');
     await shot(page, 'settings');
 
+    // The demo's readings ran through the clinic's rules: the alert inbox is populated, high priority first.
     await page.keyboard.press('Alt+4');
-    await expect(page.getByRole('heading', { name: 'Not built yet' })).toBeVisible();
-    await shot(page, 'alerts-not-built');
+    await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
+    await expect(page.getByTestId('alert').first()).toBeVisible();
+    await shot(page, 'alerts');
   });
 });

@@ -7,6 +7,11 @@ import type { ConsentDecision } from '../../../common/consent/consent';
 import type { Message, MessageTemplate } from '../../../common/messaging/message';
 import type { Appointment, AppointmentType, Room, StaffMember } from '../../../common/schedule/appointment';
 import type { RollupRow, SeriesBlockRow } from './series/rows';
+import type { RuleStateRow, StoredAlert, StoredRule } from './alerts';
+import type { Task } from '../../../common/tasks/task';
+import type { TimeLogEntry } from '../../../common/billing/time-log';
+import type { CareProgram, Enrolment } from '../../../common/programs/program';
+import type { ClinicalNote } from '../../../common/notes/note';
 import type { HlcStamp } from '../../../common/sync/hlc';
 import { migrations } from './migrations/index';
 
@@ -52,6 +57,14 @@ export class CareLoopDb extends Dexie {
   messageTemplates!: Table<MessageTemplate, string>;
   devices!: Table<PairedDevice, string>;
   deviceSessions!: Table<DeviceSession, string>;
+  tasks!: Table<Task, string>;
+  timeLog!: Table<TimeLogEntry, string>;
+  carePrograms!: Table<CareProgram, string>;
+  enrolments!: Table<Enrolment, string>;
+  clinicalNotes!: Table<ClinicalNote, string>;
+  rules!: Table<StoredRule, string>;
+  alerts!: Table<StoredAlert, string>;
+  ruleStates!: Table<RuleStateRow, string>;
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

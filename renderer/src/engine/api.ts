@@ -45,8 +45,36 @@ export const engineApi = {
         error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
       }),
     },
+    /** A staff member acknowledges, resolves, snoozes or escalates an alert. */
+    'alert.act': {
+      params: z
+        .object({
+          alertId: z.string().min(1),
+          action: z.discriminatedUnion('kind', [
+            z.object({ kind: z.literal('acknowledge') }),
+            z.object({ kind: z.literal('resolve'), note: z.string().max(500).optional() }),
+            z.object({ kind: z.literal('snooze'), untilMs: z.number(), reason: z.string().trim().min(1, 'give a reason to snooze').max(300) }),
+            z.object({ kind: z.literal('escalate') }),
+          ]),
+        })
+        .strict(),
+      result: z.object({ id: z.string(), status: z.string() }),
+    },
+    /** Streams a connected device live into the patient's record until stopped or `seconds` pass. */
+    'live.start': {
+      params: z.object({ deviceId: z.string().min(1), seconds: z.number().int().min(1).max(3600).default(600), speed: z.number().int().min(1).max(60).default(1) }).strict(),
+      result: z.object({ samples: z.number() }),
+    },
+    'live.stop': { params: z.object({ deviceId: z.string().min(1) }).strict(), result: z.object({ stopped: z.boolean() }) },
+    /** Devices streaming now (a stream goes on while staff use other screens). */
+    'live.running': { params: z.object({}).strict(), result: z.array(z.string()) },
+    /** Runs the timed part of the rules now (missing data, persistence, snoozes, escalations); also runs on a timer. */
+    'alerts.tick': { params: z.object({}).strict(), result: z.object({ ok: z.literal(true) }) },
   },
   events: {
+    'live.ended': z.object({ deviceId: z.string(), samples: z.number(), error: z.string().optional() }),
+    'live.heart-rate': z.object({ deviceId: z.string(), patientId: z.string(), timeMs: z.number(), bpm: z.number(), contact: z.boolean().nullable() }),
+    'alert.opened': z.object({ alertId: z.string(), patientId: z.string(), patientName: z.string(), ruleName: z.string(), priority: z.enum(['high', 'medium', 'low']) }),
     'device.progress': z.object({ deviceId: z.string(), step: z.string(), done: z.number().optional(), total: z.number().optional() }),
     'demo.progress': z.object({ phase: z.enum(['patients', 'appointments', 'readings', 'wearables']), done: z.number(), total: z.number() }),
   },

@@ -8,7 +8,10 @@ import { SCHEMA_VERSION } from '../db/migrations/index';
 import { PatientRepository, countPatients } from '../db/patients';
 import { loadWorkstation } from '../db/workstation';
 import type { EngineApi } from './api';
+import { AlertPipeline } from './alerts/pipeline';
 import { downloadDevice } from './devices/download';
+import { LiveStreams } from './devices/live';
+import { AlertTransitionError } from './rules/lifecycle';
 import { generateDemoPatients } from './demo/generate-patients';
 import { loadDemoDeviceData } from './demo/load-device-data';
 import { bookDemoAppointments } from './demo/generate-appointments';
@@ -26,6 +29,13 @@ export function createEngineHandlers(
 ): Handlers<EngineApi> {
 
   const startedAt = new Date().toISOString();
+  const engineContext = async () => {
+    const ws = await loadWorkstation(db);
+    if (!ws) throw new RpcError('not-set-up', 'Set up the clinic first.');
+    return { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}e`) };
+  };
+  const alerts = new AlertPipeline(db, engineContext, (notice) => emit('alert.opened', notice));
+  const live = new LiveStreams(db, main, (readings) => alerts.ingest(readings), (sample) => emit('live.heart-rate', sample));
   return {
     'engine.status': async () => ({
       startedAt,
@@ -38,11 +48,33 @@ export function createEngineHandlers(
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
       ]),
     }),
-    'device.download': async ({ deviceId, setClockIfSkewed, timeZone }) => {
-      const ws = await loadWorkstation(db);
-      if (!ws) throw new RpcError('not-set-up', 'Set up the clinic first.');
-      const ctx = { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}e`) };
-      return downloadDevice(db, main, ctx, deviceId, { setClockIfSkewed, timeZone }, (p) => emit('device.progress', { deviceId, ...p }));
+    'device.download': async ({ deviceId, setClockIfSkewed, timeZone }) =>
+      downloadDevice(db, main, await engineContext(), deviceId, { setClockIfSkewed, timeZone }, (p) => emit('device.progress', { deviceId, ...p }), (obs) => alerts.ingest(obs)),
+    'alert.act': async ({ alertId, action }) => {
+      const ctx = await engineContext();
+      try {
+        const a = await alerts.act(alertId, ctx.actor, action);
+        return { id: a.id, status: a.status };
+      } catch (err) {
+        if (err instanceof AlertTransitionError) throw new RpcError(err.code, err.message);
+        throw err;
+      }
+    },
+    'live.start': async ({ deviceId, seconds, speed }) => {
+      try {
+        const r = await live.start(deviceId, seconds, speed);
+        emit('live.ended', { deviceId, samples: r.samples });
+        return r;
+      } catch (err) {
+        emit('live.ended', { deviceId, samples: 0, error: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+    },
+    'live.running': () => live.runningDevices(),
+    'live.stop': ({ deviceId }) => ({ stopped: live.stop(deviceId) }),
+    'alerts.tick': async () => {
+      await alerts.tick(Date.now());
+      return { ok: true as const };
     },
     'demo.load': async ({ count, seed, historyDays, wearables }) => {
       const ws = await loadWorkstation(db);
@@ -62,8 +94,14 @@ export function createEngineHandlers(
       const appointments = await bookDemoAppointments(new ScheduleRepository(db, ctx), await loadScheduleResources(db), rows, Math.min(2000, Math.round(rows.length * 0.3)), seed ?? 1, Date.now(), (done, total) =>
         emit('demo.progress', { phase: 'appointments', done, total }),
       );
-      const loaded = await loadDemoDeviceData(db, rows, { historyDays, wearables, seed: seed ?? 1, endMs: Date.now() }, (phase, done, total) =>
-        emit('demo.progress', { phase, done, total }),
+      const demoEnd = Date.now();
+      const loaded = await loadDemoDeviceData(
+        db,
+        rows,
+        { historyDays, wearables, seed: seed ?? 1, endMs: demoEnd },
+        (phase, done, total) => emit('demo.progress', { phase, done, total }),
+        // The demo's last two weeks run through the clinic's rules, so the demo opens with a realistic alert inbox.
+        (observations) => alerts.ingest(observations.filter((o) => o.timeMs >= demoEnd - 14 * 86_400_000)),
       );
       return { created: rows.length, appointments, ...loaded };
     },

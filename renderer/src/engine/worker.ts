@@ -19,10 +19,17 @@ const init = new Promise<EngineInit>((resolve) => {
 const db = new CareLoopDb();
 await db.open();
 const main = connectMainFromWorker(await init, scope.location);
+const handlers = createEngineHandlers(db, main, (name, payload) => service.emit(name, payload));
 const service = serveContract(
   engineApi,
-  createEngineHandlers(db, main, (name, payload) => service.emit(name, payload)),
+  handlers,
   postMessageTransport(scope),
   { onInternalError: (method, err) => console.error(`[engine] ${method} failed: ${(err as Error).name}`) },
 );
 scope.postMessage({ kind: 'evt', name: 'engine.ready', payload: {} });
+
+// Time passing matters to the rules (missing readings, persistence, snoozes, escalations).
+const TICK_MS = 15_000;
+setInterval(() => {
+  void Promise.resolve(handlers['alerts.tick']({})).catch(() => undefined);
+}, TICK_MS);

@@ -4,7 +4,9 @@ import type { AppInfo } from '../../../common/contract/main-api';
 import { connectMain, type MainClient } from '../bridge/main-bridge';
 import { CareLoopDb } from '../db/database';
 import { openClock, type WriteContext } from '../db/journal';
+import { asCrmDb } from '../db/crm-tables';
 import { ensureDefaultTemplates } from '../db/messages';
+import { ensureDefaultPrograms } from '../db/programs';
 import { ensureScheduleDefaults } from '../db/schedule';
 import { loadWorkstation, saveWorkstation, type Workstation } from '../db/workstation';
 import { startEngine, type EngineClient } from '../engine/client';
@@ -39,6 +41,7 @@ export const useAppStore = defineStore('app', () => {
     });
     // Templates arrived with schema v4; a workstation set up before then gets them here.
     await ensureDefaultTemplates(db.value!, writeContext.value);
+    await ensureDefaultPrograms(asCrmDb(db.value!), writeContext.value);
   }
 
   async function boot() {
@@ -48,7 +51,14 @@ export const useAppStore = defineStore('app', () => {
       await database.open();
       db.value = markRaw(database);
       // The engine starts alongside the UI; screens that need it wait for `whenEngine()`.
-      engineReady = startEngine().then((eng) => (engine.value = markRaw(eng)));
+      engineReady = startEngine().then((eng) => {
+        // A high-priority alert reaches staff even when CareLoop is in the background. The
+        // notification names the rule, not the patient: a shared screen may be in view.
+        eng.on('alert.opened', (n) => {
+          if (n.priority === 'high') void notify(`High-priority alert: ${n.ruleName}`, 'Open CareLoop → Alerts to see the patient and act.', 'critical');
+        });
+        return (engine.value = markRaw(eng));
+      });
       engineReady.catch((err: unknown) => {
         failure.value = `The engine could not start: ${err instanceof Error ? err.message : String(err)}`;
         state.value = 'failed';

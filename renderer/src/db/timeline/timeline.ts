@@ -119,7 +119,18 @@ export const consentSource: TimelineSource = async (db, patientId, fromMs, toMs)
     .filter((c) => c.recordedMs >= fromMs && c.recordedMs < toMs)
     .map((c) => ({ key: `consent:${c.id}`, kind: 'consent' as const, timeMs: c.recordedMs, title: `Consent ${c.status}: ${c.purpose}`, detail: `${c.method}, recorded by ${c.recordedBy}${c.document ? ` · ${c.document}` : ''}`, tone: c.status === 'withdrawn' ? ('warn' as const) : ('normal' as const) }));
 
-export const DEFAULT_SOURCES: TimelineSource[] = [readingSource, downloadSource, appointmentSource, messageSource, consentSource];
+export const alertSource: TimelineSource = async (db, patientId, fromMs, toMs) =>
+  (await db.alerts.where('[patientId+openedAtMs]').between([patientId, fromMs], [patientId, toMs], true, false).toArray()).map((a) => ({
+    key: `alert:${a.id}`,
+    kind: 'alert' as const,
+    timeMs: a.openedAtMs,
+    title: `${a.priority === 'high' ? 'High' : a.priority === 'medium' ? 'Medium' : 'Low'}-priority alert: ${a.ruleName} (${a.status})`,
+    detail: [Object.entries(a.values).map(([k, v]) => `${k} ${Math.round(v * 10) / 10}`).join(', '), a.assignee ? `with ${a.assignee}` : '', a.resolvedBy ? `resolved by ${a.resolvedBy}` : ''].filter(Boolean).join(' · '),
+    automation: `rule ${a.ruleId} v${a.ruleVersion}`,
+    tone: a.status === 'resolved' ? ('normal' as const) : a.priority === 'high' ? ('danger' as const) : ('warn' as const),
+  }));
+
+export const DEFAULT_SOURCES: TimelineSource[] = [readingSource, downloadSource, alertSource, appointmentSource, messageSource, consentSource];
 
 /** The patient's timeline in a window, newest first. */
 export async function loadTimeline(db: CareLoopDb, patientId: string, fromMs: number, toMs: number, sources: readonly TimelineSource[] = DEFAULT_SOURCES): Promise<TimelineItem[]> {

@@ -16,6 +16,7 @@ export async function loadDemoDeviceData(
   patients: readonly PatientRow[],
   o: DemoDeviceOptions,
   progress: (phase: 'readings' | 'wearables', done: number, total: number) => void,
+  onStored: (observations: Parameters<typeof storeObservations>[1]) => Promise<unknown> = async () => undefined,
 ): Promise<{ readings: number; wearableSamples: number }> {
   const monitored = patients.filter((p) => p.tags.includes('remote-monitoring'));
   let readings = 0;
@@ -25,6 +26,7 @@ export async function loadDemoDeviceData(
     const toWrite = batch;
     batch = [];
     readings += (await db.transaction('rw', db.observations, () => storeObservations(db, toWrite))).added;
+    await onStored(toWrite);
   };
   for (let i = 0; i < monitored.length; i++) {
     const p = monitored[i]!;

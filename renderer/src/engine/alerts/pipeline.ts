@@ -1,0 +1,254 @@
+import type { AuditAction } from '../../../../common/audit/chain';
+import type { Observation } from '../../../../common/readings/observation';
+import type { SyncedRow } from '../../../../common/sync/stamped';
+import { ACTIVE_STATUSES, toLifecycleAlert, type StoredAlert, type StoredRule } from '../../db/alerts';
+import type { CareLoopDb, PatientRow } from '../../db/database';
+import type { WriteContext } from '../../db/journal';
+import { insertRow, updateRow } from '../../db/synced-rows';
+import type { PatientRuleContext } from '../rules/context';
+import { defaultRules } from '../rules/defaults';
+import { RuleEngine, type AlertAction } from '../rules/evaluate';
+import { AlertTransitionError, type Alert, acknowledge, applyEngineAction, dueEscalation, escalate, openAlert, resolve, snooze, wake, type Transition } from '../rules/lifecycle';
+import { parseRule, type RuleDefinition } from '../rules/rule';
+
+/** What the UI is told when an alert opens, so it can notify (OS notification for high priority). */
+export interface AlertNotice {
+  alertId: string;
+  patientId: string;
+  patientName: string;
+  ruleName: string;
+  priority: 'high' | 'medium' | 'low';
+}
+
+export type StaffAlertAction = { kind: 'acknowledge' } | { kind: 'resolve'; note?: string } | { kind: 'snooze'; untilMs: number; reason: string } | { kind: 'escalate' };
+
+const LIFECYCLE_AUDIT: Record<string, AuditAction> = {
+  refire: 'alert.refire',
+  'condition-cleared': 'alert.condition-cleared',
+  acknowledge: 'alert.acknowledge',
+  resolve: 'alert.resolve',
+  snooze: 'alert.snooze',
+  wake: 'alert.wake',
+  escalate: 'alert.escalate',
+};
+
+/** What the rules know of a patient: from the record (conditions, tags) and, later, programs and care plan. */
+export function ruleContextFor(p: PatientRow): PatientRuleContext {
+  return {
+    patientId: p.id,
+    conditions: p.conditions.map((c) => ({ display: c.display, ...(c.code ? { code: c.code } : {}) })),
+    tags: p.tags,
+    programs: p.tags.filter((t) => t.startsWith('program:')).map((t) => t.slice('program:'.length)),
+    monitoringSinceMs: Date.parse(p.createdAt),
+  };
+}
+
+const careTeamOf = (p: PatientRow | undefined): string[] => (p?.careTeam ?? []).map((m) => m.name);
+
+/**
+ * Readings → rules → alerts, in the engine worker (DESIGN.md decision 3). The rule engine's
+ * per-patient state is kept in memory and saved with every batch, so evaluation is
+ * incremental and survives a restart; alerts are synced rows whose every change is audited.
+ */
+export class AlertPipeline {
+  private engine: RuleEngine | undefined;
+  private rules = new Map<string, RuleDefinition>();
+  private readonly loaded = new Set<string>();
+  private allLoaded = false;
+  /** One batch at a time: rule state and alerts are read and written in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: CareLoopDb,
+    private readonly context: () => Promise<WriteContext>,
+    private readonly onOpened: (notice: AlertNotice) => void = () => undefined,
+  ) {}
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The clinic's rules, seeded with the default library on first use. */
+  private async ready(): Promise<RuleEngine> {
+    if (this.engine) return this.engine;
+    const { db } = this;
+    if ((await db.rules.count()) === 0) {
+      const ctx = await this.context();
+      await db.transaction('rw', [db.rules, db.audit, db.outbox, db.meta], async () => {
+        if ((await db.rules.count()) > 0) return;
+        for (const definition of defaultRules()) await insertRow<StoredRule>(db, ctx, db.rules, { definition }, { action: 'rule.create', entity: 'rule' });
+      });
+    }
+    const stored = (await db.rules.toArray()).filter((r) => !r.deleted);
+    const defs: RuleDefinition[] = [];
+    for (const r of stored) {
+      try {
+        defs.push(parseRule(r.definition));
+      } catch (err) {
+        console.error(`[engine] a stored rule is invalid and was skipped: ${err instanceof Error ? err.name : 'error'}`);
+      }
+    }
+    this.rules = new Map(defs.map((d) => [d.id, d]));
+    this.engine = new RuleEngine(defs);
+    return this.engine;
+  }
+
+  private async loadPatients(engine: RuleEngine, ids: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => !this.loaded.has(id));
+    if (!wanted.length) return;
+    const [patients, states] = await Promise.all([this.db.patients.bulkGet(wanted), this.db.ruleStates.bulkGet(wanted)]);
+    wanted.forEach((id, i) => {
+      const p = patients[i];
+      if (p) engine.setContext(ruleContextFor(p));
+      const s = states[i];
+      if (s) engine.state.patients[id] = s.state;
+      this.loaded.add(id);
+    });
+  }
+
+  private async loadAll(engine: RuleEngine): Promise<void> {
+    if (this.allLoaded) return;
+    const ids = (await this.db.patients.toCollection().primaryKeys()) as string[];
+    await this.loadPatients(engine, ids);
+    this.allLoaded = true;
+  }
+
+  /** Evaluates newly stored readings (in time order) and applies the alert actions they cause. */
+  ingest(observations: readonly Observation[]): Promise<AlertAction[]> {
+    if (!observations.length) return Promise.resolve([]);
+    return this.serial(async () => {
+      const engine = await this.ready();
+      const sorted = [...observations].sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1));
+      await this.loadPatients(engine, sorted.map((o) => o.patientId));
+      const actions = engine.ingest(sorted);
+      await this.apply(actions, [], new Set(sorted.map((o) => o.patientId)));
+      return actions;
+    });
+  }
+
+  /** Time passing: missing-data rules, persistence that has now lasted long enough, snoozes that ended, due escalations. */
+  tick(now: number): Promise<void> {
+    return this.serial(async () => {
+      const engine = await this.ready();
+      await this.loadAll(engine);
+      const actions = engine.tick(now);
+      const timed: { alert: StoredAlert; transition: Transition }[] = [];
+      const active = await this.db.alerts.where('status').anyOf([...ACTIVE_STATUSES]).toArray();
+      const patients = await this.db.patients.bulkGet([...new Set(active.map((a) => a.patientId))]);
+      const team = new Map(patients.filter((p): p is PatientRow => !!p).map((p) => [p.id, careTeamOf(p)]));
+      for (const a of active) {
+        const careTeam = team.get(a.patientId) ?? [];
+        if (a.status === 'snoozed' && a.snoozedUntilMs !== null && now >= a.snoozedUntilMs) {
+          timed.push({ alert: a, transition: wake(toLifecycleAlert(a), now, engine.conditionHolds(a.patientId, a.ruleId), careTeam) });
+          continue;
+        }
+        const due = dueEscalation(toLifecycleAlert(a), now, careTeam, this.rules.get(a.ruleId)?.escalateAfterMs);
+        if (due) timed.push({ alert: a, transition: due });
+      }
+      await this.apply(actions, timed, new Set(actions.map((a) => a.patientId)));
+    });
+  }
+
+  /** A staff member acts on an alert; invalid transitions are refused with the lifecycle's reason. */
+  act(alertId: string, by: string, action: StaffAlertAction, now = Date.now()): Promise<StoredAlert> {
+    return this.serial(async () => {
+      const engine = await this.ready();
+      const a = await this.db.alerts.get(alertId);
+      if (!a || a.deleted) throw new AlertTransitionError('wrong-alert', 'That alert does not exist on this workstation.');
+      const current = toLifecycleAlert(a);
+      const patient = await this.db.patients.get(a.patientId);
+      let t: Transition;
+      if (action.kind === 'acknowledge') t = acknowledge(current, by, now);
+      else if (action.kind === 'resolve') t = resolve(current, by, now, action.note);
+      else if (action.kind === 'snooze') t = snooze(current, by, now, action.untilMs, action.reason);
+      else t = escalate(current, by, now, careTeamOf(patient));
+      // Resolved while the condition still holds: the next episode may open a new alert.
+      if (action.kind === 'resolve') engine.releaseAlert(a.patientId, a.ruleId);
+      const [updated] = await this.apply([], [{ alert: a, transition: t }], new Set([a.patientId]));
+      return updated ?? a;
+    });
+  }
+
+  private async apply(actions: readonly AlertAction[], timed: { alert: StoredAlert; transition: Transition }[], touched: Set<string>): Promise<StoredAlert[]> {
+    const { db } = this;
+    const engine = this.engine!;
+    const ctx = await this.context();
+    const notices: AlertNotice[] = [];
+    const changed: StoredAlert[] = [];
+    // Everything is read and decided first; the transaction only writes, so nothing inside it
+    // waits on anything but IndexedDB.
+    const keys = [...new Set(actions.map((a) => a.alertKey))];
+    const existing = new Map((keys.length ? await db.alerts.where('alertKey').anyOf(keys).toArray() : []).map((a) => [a.alertKey, a]));
+    const patientIds = [...new Set(actions.filter((a) => a.type === 'open').map((a) => a.patientId))];
+    const patients = new Map((await db.patients.bulkGet(patientIds)).filter((p): p is PatientRow => !!p).map((p) => [p.id, p]));
+
+    // A batch can re-fire an alert many times: the transitions are applied in memory and each
+    // alert is written (and audited) once per batch, with every transition named in the audit.
+    const opens: { fields: Omit<StoredAlert, keyof SyncedRow>; patient: PatientRow | undefined }[] = [];
+    const opened = new Map<string, Alert>();
+    const pending = new Map<string, { row: StoredAlert; alert: Alert; actions: string[]; descriptions: string[] }>();
+    const stage = (row: StoredAlert, t: Transition) => {
+      const cur = pending.get(row.id) ?? { row, alert: toLifecycleAlert(row), actions: [], descriptions: [] };
+      cur.alert = t.alert;
+      cur.actions.push(t.audit.action);
+      if (!cur.descriptions.includes(t.audit.description)) cur.descriptions.push(t.audit.description);
+      pending.set(row.id, cur);
+    };
+    for (const action of actions) {
+      const row = existing.get(action.alertKey);
+      if (action.type === 'open') {
+        if (row || opened.has(action.alertKey)) continue;
+        const p = patients.get(action.patientId);
+        const t = openAlert(action, careTeamOf(p));
+        opened.set(action.alertKey, t.alert);
+        const { id: _id, ...fields } = t.alert;
+        opens.push({ fields: { ...fields, alertKey: action.alertKey, ruleName: this.rules.get(action.ruleId)?.name ?? action.ruleId }, patient: p });
+        continue;
+      }
+      const fresh = opened.get(action.alertKey);
+      if (fresh) {
+        // Opened in this very batch: fold the later actions into the new alert before it is written.
+        if (fresh.status === 'resolved') continue;
+        try {
+          const t = applyEngineAction(fresh, action);
+          opened.set(action.alertKey, t.alert);
+          const o = opens.find((x) => x.fields.alertKey === action.alertKey)!;
+          const { id: _id, ...fields } = t.alert;
+          o.fields = { ...o.fields, ...fields };
+        } catch (err) {
+          if (!(err instanceof AlertTransitionError)) throw err;
+        }
+        continue;
+      }
+      if (!row) continue;
+      const current = pending.get(row.id)?.alert ?? toLifecycleAlert(row);
+      if (current.status === 'resolved') continue;
+      try {
+        stage(row, applyEngineAction(current, action));
+      } catch (err) {
+        if (!(err instanceof AlertTransitionError)) throw err;
+      }
+    }
+    for (const { alert, transition } of timed) stage(alert, transition);
+    const states = [...touched].map((patientId) => ({ patientId, state: engine.state.patients[patientId] })).filter((s): s is { patientId: string; state: NonNullable<typeof s.state> } => !!s.state);
+
+    await db.transaction('rw', [db.alerts, db.ruleStates, db.audit, db.outbox, db.meta], async () => {
+      for (const o of opens) {
+        const row = await insertRow<StoredAlert>(db, ctx, db.alerts, o.fields, { action: 'alert.open', entity: 'alert', patientId: o.fields.patientId });
+        changed.push(row);
+        notices.push({ alertId: row.id, patientId: row.patientId, patientName: o.patient ? `${o.patient.givenName} ${o.patient.familyName}` : 'a patient', ruleName: row.ruleName, priority: row.priority });
+      }
+      for (const { row, alert, actions: done, descriptions } of pending.values()) {
+        const { id: _id, ...after } = alert;
+        const last = done[done.length - 1]!;
+        const counted = done.length > 1 ? ` (${done.length} changes: ${[...new Set(done)].map((d) => `${d} ×${done.filter((x) => x === d).length}`).join(', ')})` : '';
+        changed.push(await updateRow<StoredAlert>(db, ctx, db.alerts, row, after, { action: LIFECYCLE_AUDIT[last] ?? 'alert.refire', entity: 'alert', patientId: row.patientId, reason: `${descriptions.join('; ')}${counted}` }));
+      }
+      if (states.length) await db.ruleStates.bulkPut(states);
+    });
+    for (const n of notices) this.onOpened(n);
+    return changed;
+  }
+}
