@@ -11,6 +11,8 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
+    // A failure leaves a trace (actions, DOM snapshots, console) in test-results for diagnosis.
+    trace: 'retain-on-failure',
     baseURL: `http://127.0.0.1:${port}/`,
     viewport: { width: 1360, height: 860 },
     launchOptions: {
