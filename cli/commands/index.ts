@@ -4,6 +4,7 @@ import { downloadCommand } from './download';
 import { news2Command } from './news2';
 import { qrsCommand } from './qrs';
 import { qrsEvalCommand } from './qrs-eval';
+import { replayCommand } from './replay';
 import { rulesCheckCommand } from './rules-check';
 
 /** Every subcommand, in the order `careloop --help` lists them. Add one line per command. */
@@ -13,5 +14,6 @@ export const commands: CliCommand[] = [
   news2Command,
   qrsCommand,
   qrsEvalCommand,
+  replayCommand,
   rulesCheckCommand,
 ];

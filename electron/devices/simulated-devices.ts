@@ -1,10 +1,13 @@
 import type { DeviceTarget, LiveChunk } from '../../common/contract/main-api';
 import { decodeHeartRateMeasurement } from './drivers/ble/heart-rate-measurement';
 import { createBleGlucoseDriver } from './drivers/ble/ble-glucose-driver';
+import { createStoredMeasurementDriver, STORED_MEASUREMENT_PROFILES, type StoredMeasurementProfile } from './drivers/ble/stored-measurement-driver';
 import { createContourDriver } from './drivers/contour/driver';
 import { createFreeStyleDriver } from './drivers/freestyle/driver';
 import type { DeviceTime } from './drivers/types';
 import { SimulatedGlucoseMeter } from '../../native/simulators/ble/glucose-meter';
+import { SimulatedBloodPressureCuff, SimulatedOximeter, SimulatedScale, SimulatedThermometer } from '../../native/simulators/ble/health-devices';
+import type { MeasuringDeviceOptions } from '../../native/simulators/ble/measuring-device';
 import { SimulatedHeartRateStrap } from '../../native/simulators/ble/heart-rate-strap';
 import { ContourSimulator } from '../../native/simulators/hid/contour-simulator';
 import { FreeStyleSimulator } from '../../native/simulators/hid/freestyle-simulator';
@@ -40,6 +43,32 @@ function meterRecords(t: SimulatedTarget, meterNow: DeviceTime, unit: 'mg/dL' | 
 }
 
 const meterNowFor = (t: SimulatedTarget, hostUtcMs: number, timeZone: string) => addMinutes(wallNow(hostUtcMs, timeZone), t.clockSkewMinutes ?? 0);
+
+/**
+ * A Bluetooth device that indicates its stored measurements on connection (cuff, thermometer,
+ * scale, oximeter). Its measurements sit on a fixed wall-clock grid, so opening it again
+ * later holds the same ones and a repeated download adds nothing. Its indications arrive
+ * at once, so a short quiet period ends the transfer.
+ */
+function storedMeasurementSimulator(profile: StoredMeasurementProfile, name: string, label: string, currentTime: boolean, make: (o: MeasuringDeviceOptions<never>) => unknown): SimulatorEntry {
+  return {
+    info: { name, label, family: STORED_MEASUREMENT_PROFILES[profile].family, transport: 'ble', mode: 'download' },
+    driver: createStoredMeasurementDriver(profile, { quietMs: 50 }) as DeviceDriver<unknown>,
+    openLink: (t, hostUtcMs, timeZone) => {
+      const trueWall = wallAsUtcMs(wallNow(hostUtcMs, timeZone));
+      const link = make({
+        serial: t.serial,
+        records: t.records ?? 12,
+        clock: () => trueWall,
+        clockSkewMs: (t.clockSkewMinutes ?? 0) * 60_000,
+        currentTime,
+        ...(t.disconnectAt !== undefined ? { disconnectAtStep: t.disconnectAt } : {}),
+        ...(t.corruptFrame ? { corruptIndex: 1 } : {}),
+      });
+      return { link, close: async () => undefined };
+    },
+  };
+}
 
 /** Training devices: byte-faithful simulators behind the real drivers, for new nurses, the demo and the tests. */
 export function simulatedDevices(): SimulatorEntry[] {
@@ -82,6 +111,11 @@ export function simulatedDevices(): SimulatorEntry[] {
         return { link, close: async () => undefined };
       },
     },
+    storedMeasurementSimulator('blood-pressure', 'ble-blood-pressure-cuff', 'Bluetooth blood pressure cuff', true, (o) => new SimulatedBloodPressureCuff(o)),
+    // A thermometer without Current Time: its clock cannot be read, so its times are taken as they are.
+    storedMeasurementSimulator('thermometer', 'ble-thermometer', 'Bluetooth thermometer', false, (o) => new SimulatedThermometer(o)),
+    storedMeasurementSimulator('scale', 'ble-scale', 'Bluetooth scale', true, (o) => new SimulatedScale(o)),
+    storedMeasurementSimulator('oximeter', 'ble-pulse-oximeter', 'Bluetooth pulse oximeter', true, (o) => new SimulatedOximeter({ ...o, racp: true })),
     {
       info: { name: 'heart-rate-strap', label: 'Heart-rate chest strap', family: 'ble-heart-rate', transport: 'ble', mode: 'live' },
       live: async (t, emit, cancel, seconds) => {

@@ -4,6 +4,7 @@ import { DeviceError, type DeviceConfig } from '../../session/types';
 import type { DecodedReading, DeviceTime } from '../types';
 import { decodeCurrentTime, encodeCurrentTime } from './current-time';
 import { readDeviceInformation, readOptional } from './device-information';
+import { subscribeCaptured } from './gatt-capture';
 import { decodeGlucoseContext } from './glucose-context';
 import { decodeGlucoseMeasurement } from './glucose-measurement';
 import { decodeRacpResponse, encodeRacpRequest, type RacpFilter, type RacpRequest, type RacpResponse } from './racp';
@@ -75,13 +76,7 @@ export function createBleGlucoseDriver(): DeviceDriver<GattLink> {
       const state: LinkState = { measurements: [], contexts: [], unsubscribe: [], awaitingRacp: undefined, onMeasurement: undefined, aborting: false };
       states.set(link, state);
       const on = async (characteristic: string, handle: (v: Uint8Array) => void) => {
-        const off = await io.call(`subscribe ${characteristic}`, () =>
-          link.subscribe(SERVICE.glucose, characteristic, (value) => {
-            io.capture('in', characteristic, value);
-            handle(value.slice());
-          }),
-        );
-        state.unsubscribe.push(off);
+        state.unsubscribe.push(await subscribeCaptured(link, io, SERVICE.glucose, characteristic, handle));
       };
       await on(CHARACTERISTIC.glucoseMeasurement, (v) => {
         state.measurements.push(v);
