@@ -15,6 +15,7 @@ const PURE = [
   '^renderer/src/engine/rules/',
   '^renderer/src/engine/sync/merge/',
   '^renderer/src/engine/fhir/',
+  '^renderer/src/engine/workflows/(workflow|events|decide|defaults|clock)\\.ts$',
 ];
 const NATIVE_ADDONS = '^(node-hid|@abandonware/noble|usb|@abandonware/bluetooth-hci-socket)$|node_modules/(node-hid|@abandonware/noble|usb|@abandonware/bluetooth-hci-socket)/';
 

@@ -1,5 +1,6 @@
 import type { Observation } from '../../../../common/readings/observation';
 import type { CareLoopDb } from '../database';
+import { workflowRunSource } from '../../engine/workflows/timeline-source';
 
 export const TIMELINE_KINDS = ['reading', 'download', 'alert', 'appointment', 'message', 'note', 'task', 'consent'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -130,7 +131,7 @@ export const alertSource: TimelineSource = async (db, patientId, fromMs, toMs) =
     tone: a.status === 'resolved' ? ('normal' as const) : a.priority === 'high' ? ('danger' as const) : ('warn' as const),
   }));
 
-export const DEFAULT_SOURCES: TimelineSource[] = [readingSource, downloadSource, alertSource, appointmentSource, messageSource, consentSource];
+export const DEFAULT_SOURCES: TimelineSource[] = [readingSource, downloadSource, alertSource, appointmentSource, messageSource, consentSource, workflowRunSource];
 
 /** The patient's timeline in a window, newest first. */
 export async function loadTimeline(db: CareLoopDb, patientId: string, fromMs: number, toMs: number, sources: readonly TimelineSource[] = DEFAULT_SOURCES): Promise<TimelineItem[]> {
