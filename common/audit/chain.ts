@@ -50,7 +50,12 @@ export type AuditAction =
   | 'alert.resolve'
   | 'alert.snooze'
   | 'alert.wake'
-  | 'alert.escalate';
+  | 'alert.escalate'
+  | 'workflow.create'
+  | 'workflow.update'
+  | 'workflow.run'
+  | 'workflow.undo'
+  | 'sync.adopt-clinic';
 
 export interface AuditContent {
   id: string;

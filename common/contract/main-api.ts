@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Contract } from './rpc';
+import { cloudMethods } from './cloud-api';
 
 /**
  * The one contract between the renderer and the main-process services. Electron carries it
@@ -105,6 +106,7 @@ export type LiveChunk = z.infer<typeof LiveChunk>;
 export const mainApi = {
   methods: {
     'app.info': { params: Empty, result: AppInfo },
+    ...cloudMethods,
     /** Simulated devices this host offers (training mode, demo, tests). */
     'devices.simulators': { params: Empty, result: z.array(SimulatorInfo) },
     'notify.show': {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serveContract } from '../../common/contract/channel';
 import { mainApi } from '../../common/contract/main-api';
 import { defaultDeviceCatalog } from '../devices/default-catalog';
+import { defaultCloudService } from '../services/cloud/handlers';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcTransport } from './ipc-transport';
@@ -38,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
       new Notification({ title, body, urgency }).show();
       return true;
     },
-  }, devices);
+  }, devices, defaultCloudService(app.getPath('userData')));
 
   const ipc = createIpcTransport({
     trusted: () => ({ webContentsId: mainWindow?.webContents.id, origins: appOrigins }),

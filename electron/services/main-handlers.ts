@@ -11,6 +11,8 @@ import { defaultDeviceCatalog } from '../devices/default-catalog';
 import type { DeviceCatalog } from '../devices/device-catalog';
 import { streamDownload } from '../devices/download-service';
 import { DeviceError } from '../devices/session/types';
+import type { CloudService } from './cloud/cloud-service';
+import { cloudHandlers, defaultCloudService } from './cloud/handlers';
 
 function packageVersion(): string {
   // In a bundle the package.json sits two levels above out/main; in a checkout, beside electron/.
@@ -27,7 +29,7 @@ function packageVersion(): string {
 }
 
 /** The main-process services, identical in Electron and in browser mode. */
-export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog()): Handlers<MainApi> {
+export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog(), cloud: CloudService = defaultCloudService()): Handlers<MainApi> {
   const version = packageVersion();
   return {
     'app.info': async () => {
@@ -48,6 +50,7 @@ export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalo
     'notify.show': ({ title, body, urgency }) => ({
       delivered: platform.showNotification(title, body, urgency) ? 'os' : 'unsupported',
     }),
+    ...cloudHandlers(cloud),
   };
 }
 

@@ -32,6 +32,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/alerts', component: () => import('./views/AlertsView.vue') },
   { path: '/devices', component: () => import('./views/DevicesView.vue') },
   { path: '/worklist', component: () => import('./views/WorklistView.vue') },
+  { path: '/workflows', component: () => import('./views/WorkflowsView.vue') },
   {
     path: '/dashboard',
     component: () => import('./views/NotBuiltView.vue'),

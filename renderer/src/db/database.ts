@@ -12,8 +12,8 @@ import type { Task } from '../../../common/tasks/task';
 import type { TimeLogEntry } from '../../../common/billing/time-log';
 import type { CareProgram, Enrolment } from '../../../common/programs/program';
 import type { ClinicalNote } from '../../../common/notes/note';
-import type { HlcStamp } from '../../../common/sync/hlc';
 import { migrations } from './migrations/index';
+import { immutableOutboxMiddleware } from './outbox-middleware';
 
 /** A patient as stored: the synced record plus derived, local-only index fields. */
 export interface PatientRow extends Patient {
@@ -23,15 +23,8 @@ export interface PatientRow extends Patient {
   mrnKey: string;
 }
 
-/** One pending change for the cloud instance, written in the same transaction as the change. */
-export interface OutboxEntry {
-  seq?: number;
-  changeId: string;
-  table: string;
-  rowId: string;
-  /** Changed fields with the clock stamp of this write. */
-  fields: Record<string, { value: unknown; stamp: HlcStamp }>;
-}
+export type { OutboxEntry } from './outbox-entry';
+import type { OutboxEntry } from './outbox-entry';
 
 export interface MetaEntry<T = unknown> {
   key: string;
@@ -68,6 +61,8 @@ export class CareLoopDb extends Dexie {
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
+    // Immutable rows (observations, device sessions) reach the sync outbox in their own write's transaction.
+    this.use(immutableOutboxMiddleware);
     for (const m of migrations) {
       const v = this.version(m.version).stores(m.stores);
       if (m.upgrade) v.upgrade(m.upgrade);

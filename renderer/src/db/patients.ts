@@ -21,7 +21,8 @@ export class PatientNotFoundError extends Error {
 /** Fields that are local index helpers, not part of the synced record. */
 const LOCAL_FIELDS = new Set(['sortName', 'mrnKey', 'searchTokens']);
 
-function derived(fields: PatientFields): Pick<PatientRow, 'sortName' | 'mrnKey' | 'searchTokens'> {
+/** Local index fields of a patient; also recomputed when sync writes a pulled patient. */
+export function derived(fields: PatientFields): Pick<PatientRow, 'sortName' | 'mrnKey' | 'searchTokens'> {
   return {
     sortName: fold(`${fields.familyName} ${fields.givenName}`),
     mrnKey: fields.mrn.toUpperCase(),

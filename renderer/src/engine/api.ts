@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Contract } from '../../../common/contract/rpc';
+import { syncEvents, syncMethods } from './sync/sync-api';
 
 /** The typed channel between the UI thread and the engine worker. */
 export const engineApi = {
@@ -70,8 +71,12 @@ export const engineApi = {
     'live.running': { params: z.object({}).strict(), result: z.array(z.string()) },
     /** Runs the timed part of the rules now (missing data, persistence, snoozes, escalations); also runs on a timer. */
     'alerts.tick': { params: z.object({}).strict(), result: z.object({ ok: z.literal(true) }) },
+    ...syncMethods,
   },
   events: {
+    ...syncEvents,
+    /** A workflow notified the care team (shown as a notification, without the patient's name). */
+    'workflow.notified': z.object({ patientId: z.string(), workflowName: z.string(), recipients: z.array(z.string()) }),
     'live.ended': z.object({ deviceId: z.string(), samples: z.number(), error: z.string().optional() }),
     'live.heart-rate': z.object({ deviceId: z.string(), patientId: z.string(), timeMs: z.number(), bpm: z.number(), contact: z.boolean().nullable() }),
     'alert.opened': z.object({ alertId: z.string(), patientId: z.string(), patientName: z.string(), ruleName: z.string(), priority: z.enum(['high', 'medium', 'low']) }),

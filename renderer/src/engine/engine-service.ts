@@ -17,6 +17,11 @@ import { loadDemoDeviceData } from './demo/load-device-data';
 import { bookDemoAppointments } from './demo/generate-appointments';
 import { ScheduleRepository, ensureScheduleDefaults, loadScheduleResources } from '../db/schedule';
 import clinic from '../../../resources/demo/clinic.json';
+import { cloudPortFromMain } from './sync/cloud-port';
+import { SyncEngine } from './sync/sync-engine';
+import { WorkflowRunner } from './workflows/runner';
+import { asWorkflowDb } from './workflows/store';
+import type { Observation } from '../../../common/readings/observation';
 
 /**
  * The engine's request handlers, separate from the worker bootstrap so tests can run them
@@ -34,8 +39,23 @@ export function createEngineHandlers(
     if (!ws) throw new RpcError('not-set-up', 'Set up the clinic first.');
     return { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}e`) };
   };
-  const alerts = new AlertPipeline(db, engineContext, (notice) => emit('alert.opened', notice));
-  const live = new LiveStreams(db, main, (readings) => alerts.ingest(readings), (sample) => emit('live.heart-rate', sample));
+  const workflows = new WorkflowRunner(asWorkflowDb(db), engineContext, {
+    clinicName: async () => (await loadWorkstation(db))?.clinicName ?? '',
+    onNotify: (n) => emit('workflow.notified', { patientId: n.patientId, workflowName: n.workflowName, recipients: n.recipients }),
+  });
+  let workflowsSeeded = false;
+  const alerts = new AlertPipeline(db, engineContext, (notice) => {
+    emit('alert.opened', notice);
+    void workflows.onAlertOpened(notice).catch((err: unknown) => console.error(`[engine] workflow on alert failed: ${err instanceof Error ? err.name : 'error'}`));
+  });
+  // Every stored reading goes through the rules, then through the workflows that watch readings.
+  const judge = async (readings: Observation[]) => {
+    await alerts.ingest(readings);
+    await workflows.onReadings(readings);
+  };
+  const live = new LiveStreams(db, main, judge, (sample) => emit('live.heart-rate', sample));
+  const sync = new SyncEngine(db, cloudPortFromMain(main), (status) => emit('sync.status', status));
+  sync.start();
   return {
     'engine.status': async () => ({
       startedAt,
@@ -49,7 +69,7 @@ export function createEngineHandlers(
       ]),
     }),
     'device.download': async ({ deviceId, setClockIfSkewed, timeZone }) =>
-      downloadDevice(db, main, await engineContext(), deviceId, { setClockIfSkewed, timeZone }, (p) => emit('device.progress', { deviceId, ...p }), (obs) => alerts.ingest(obs)),
+      downloadDevice(db, main, await engineContext(), deviceId, { setClockIfSkewed, timeZone }, (p) => emit('device.progress', { deviceId, ...p }), judge),
     'alert.act': async ({ alertId, action }) => {
       const ctx = await engineContext();
       try {
@@ -72,8 +92,19 @@ export function createEngineHandlers(
     },
     'live.running': () => live.runningDevices(),
     'live.stop': ({ deviceId }) => ({ stopped: live.stop(deviceId) }),
+    'sync.status': () => sync.status(),
+    'sync.connect': ({ serverUrl, enrolmentCode, workstationName }) => sync.connect(serverUrl, enrolmentCode, workstationName),
+    'sync.now': () => sync.syncNow(),
+    'sync.forget': () => sync.forget(),
+    'sync.conflicts': ({ email, password, limit }) => main.call('cloud.conflicts', { email, password, limit }),
     'alerts.tick': async () => {
+      if (!(await loadWorkstation(db))) return { ok: true as const };
+      if (!workflowsSeeded) {
+        await workflows.ensureDefaults();
+        workflowsSeeded = true;
+      }
       await alerts.tick(Date.now());
+      await workflows.tick(Date.now());
       return { ok: true as const };
     },
     'demo.load': async ({ count, seed, historyDays, wearables }) => {

@@ -7,6 +7,8 @@ import { openClock, type WriteContext } from '../db/journal';
 import { asCrmDb } from '../db/crm-tables';
 import { ensureDefaultTemplates } from '../db/messages';
 import { ensureDefaultPrograms } from '../db/programs';
+import { ensureDefaultWorkflows } from '../engine/workflows/runner';
+import { asWorkflowDb } from '../engine/workflows/store';
 import { ensureScheduleDefaults } from '../db/schedule';
 import { loadWorkstation, saveWorkstation, type Workstation } from '../db/workstation';
 import { startEngine, type EngineClient } from '../engine/client';
@@ -42,6 +44,7 @@ export const useAppStore = defineStore('app', () => {
     // Templates arrived with schema v4; a workstation set up before then gets them here.
     await ensureDefaultTemplates(db.value!, writeContext.value);
     await ensureDefaultPrograms(asCrmDb(db.value!), writeContext.value);
+    await ensureDefaultWorkflows(asWorkflowDb(db.value!), writeContext.value);
   }
 
   async function boot() {
@@ -57,6 +60,7 @@ export const useAppStore = defineStore('app', () => {
         eng.on('alert.opened', (n) => {
           if (n.priority === 'high') void notify(`High-priority alert: ${n.ruleName}`, 'Open CareLoop → Alerts to see the patient and act.', 'critical');
         });
+        eng.on('workflow.notified', (n) => void notify(`Care team notified: ${n.workflowName}`, 'Open CareLoop to see the patient and act.'));
         return (engine.value = markRaw(eng));
       });
       engineReady.catch((err: unknown) => {

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cloudHandlers, defaultCloudService } from '../../../electron/services/cloud/handlers';
 import { describe, expect, it } from 'vitest';
 import { checkIpcSender } from '../../../electron/main/ipc-guard';
 
@@ -43,6 +47,7 @@ describe('IPC transport with the contract behind it', async () => {
       {
         'app.info': () => ({ name: 'CareLoop' as const, version: '1', mode: 'electron' as const, platform: 'linux', capabilities: { osNotifications: true, usbHid: false, bluetooth: false } }),
         'devices.simulators': () => [],
+        ...cloudHandlers(defaultCloudService(mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')))),
         'notify.show': () => {
           notifications++;
           return { delivered: 'os' as const };
