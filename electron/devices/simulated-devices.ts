@@ -9,6 +9,10 @@ import { SimulatedGlucoseMeter } from '../../native/simulators/ble/glucose-meter
 import { SimulatedBloodPressureCuff, SimulatedOximeter, SimulatedScale, SimulatedThermometer } from '../../native/simulators/ble/health-devices';
 import type { MeasuringDeviceOptions } from '../../native/simulators/ble/measuring-device';
 import { SimulatedHeartRateStrap } from '../../native/simulators/ble/heart-rate-strap';
+import { SimulatedPolarH10 } from '../../native/simulators/ble/polar-h10';
+import { syntheticEcgForProfile } from '../../renderer/src/engine/signal/synthetic-ecg';
+import { startPolarH10Ecg } from './drivers/ble/polar-h10-live';
+import { H10_ECG_SAMPLE_RATE } from './drivers/ble/polar-pmd';
 import { ContourSimulator } from '../../native/simulators/hid/contour-simulator';
 import { FreeStyleSimulator } from '../../native/simulators/hid/freestyle-simulator';
 import { addMinutes, generateGlucoseRecords } from '../../native/simulators/hid/glucose-records';
@@ -116,6 +120,35 @@ export function simulatedDevices(): SimulatorEntry[] {
     storedMeasurementSimulator('thermometer', 'ble-thermometer', 'Bluetooth thermometer', false, (o) => new SimulatedThermometer(o)),
     storedMeasurementSimulator('scale', 'ble-scale', 'Bluetooth scale', true, (o) => new SimulatedScale(o)),
     storedMeasurementSimulator('oximeter', 'ble-pulse-oximeter', 'Bluetooth pulse oximeter', true, (o) => new SimulatedOximeter({ ...o, racp: true })),
+    {
+      info: { name: 'polar-h10', label: 'Polar H10 ECG strap', family: 'ble-polar-h10', transport: 'ble', mode: 'live' },
+      live: async (t, emit, cancel, seconds) => {
+        // Synthetic ECG (µV at 130 Hz): a minute at rest, then a quarter of an hour at 125/min.
+        const ecg = syntheticEcgForProfile(H10_ECG_SAMPLE_RATE, { profile: [{ bpm: 68, seconds: 60 }, { bpm: 125, seconds: 900 }], rsaMs: 30, jitterMs: 8, seed: seedOf(t.serial) }, { amplitudeUv: 1200, noise: { seed: seedOf(t.serial) + 1, muscleSnrDb: 24, baselineUv: 80 } });
+        const strap = new SimulatedPolarH10({ samplesUv: ecg.samplesUv, loop: true });
+        const speed = Math.max(1, Math.min(30, t.records ?? 1));
+        // The strap's own clock runs `speed` times faster in training time-lapse; samples are stamped on it.
+        const t0 = Date.now();
+        let simulatedMs = 0;
+        const session = await startPolarH10Ecg(strap, {
+          hostNowMs: () => t0 + simulatedMs,
+          onChunk: (c) => {
+            for (let i = 0; i < c.samplesUv.length; i += 4000) emit({ type: 'ecg', startMs: c.startMs + (i * 1000) / c.fs, fs: c.fs, samplesUv: Array.from(c.samplesUv.subarray(i, i + 4000)) });
+          },
+        });
+        try {
+          for (let s = 0; s < seconds && !cancel.cancelled; s++) {
+            for (let k = 0; k < speed; k++) {
+              simulatedMs += 1000;
+              strap.tick(1000);
+            }
+            await new Promise<void>((resolve) => setTimeout(resolve, 1000));
+          }
+        } finally {
+          await session.close();
+        }
+      },
+    },
     {
       info: { name: 'heart-rate-strap', label: 'Heart-rate chest strap', family: 'ble-heart-rate', transport: 'ble', mode: 'live' },
       live: async (t, emit, cancel, seconds) => {

@@ -52,3 +52,38 @@ test('a training chest strap streams live heart rate into a patient; a sustained
   await row.getByRole('button', { name: 'Stop' }).click();
   await expect(row.getByRole('button', { name: /^Start live/ })).toBeVisible();
 });
+
+test('a training Polar H10 streams ECG: the strip draws, the heart rate comes from its beats, and the waveform is kept', async ({ page }) => {
+  await setUpClinic(page, 'empty');
+  await page.goto('/#/patients/new');
+  await page.getByLabel('Given name *').fill('Tove');
+  await page.getByLabel('Family name *').fill('Lund');
+  await page.getByLabel('Date of birth *').fill('1962-06-30');
+  await page.locator('select[name=sex]').selectOption('female');
+  await page.getByLabel('MRN *').fill('ECG-1');
+  await page.getByLabel('Phone', { exact: true }).fill('+46 8 555 0101');
+  await page.getByRole('button', { name: /Create patient/ }).click();
+  await expect(page.getByText('Saved Lund, Tove.')).toBeVisible();
+
+  await page.getByRole('link', { name: /Devices/ }).click();
+  await page.getByRole('button', { name: 'Pair a device' }).click();
+  await page.locator('select[name=source]').selectOption({ label: 'Polar H10 ECG strap (training, live)' });
+  await page.getByLabel('Serial number').fill('H10-E2E-1');
+  await page.getByRole('textbox', { name: 'Patient' }).fill('lund');
+  await page.getByRole('option', { name: /Lund, Tove/ }).click();
+  await page.getByRole('button', { name: 'Pair', exact: true }).click();
+  const row = page.getByTestId('device-H10-E2E-1');
+  await row.getByRole('combobox', { name: 'Training time-lapse' }).selectOption('10');
+  await row.getByRole('button', { name: /^Start live/ }).click();
+  await expect(row.getByTestId('ecg-strip')).toBeVisible();
+  // The scripted rhythm: about 68/min at rest, then 125/min after a minute (six real seconds at ×10).
+  await expect(row.getByTestId('live-bpm')).toHaveText(/^(6\d|7[0-4])/, { timeout: 20_000 });
+  await expect(row.getByTestId('live-bpm')).toHaveText(/^1[12]\d/, { timeout: 30_000 });
+  await shot(page, 'devices-live-ecg');
+  await row.getByRole('button', { name: 'Stop' }).click();
+  await expect(row.getByRole('button', { name: /^Start live/ })).toBeVisible();
+
+  // The heart rate derived from the ECG is the patient's now: the profile charts it.
+  await row.getByRole('link', { name: 'Lund, Tove' }).click();
+  await expect(page.getByRole('img', { name: /Heart rate chart/ })).toBeVisible();
+});

@@ -61,6 +61,11 @@ export const engineApi = {
         .strict(),
       result: z.object({ id: z.string(), status: z.string() }),
     },
+    /** Saves a staff-edited alert rule (validated by parseRule, version bumped, audited); the engine uses it from the next reading. */
+    'rules.save': {
+      params: z.object({ rule: z.record(z.string(), z.unknown()) }).strict(),
+      result: z.object({ rowId: z.string(), ruleId: z.string(), version: z.number(), created: z.boolean() }),
+    },
     /** Streams a connected device live into the patient's record until stopped or `seconds` pass. */
     'live.start': {
       params: z.object({ deviceId: z.string().min(1), seconds: z.number().int().min(1).max(3600).default(600), speed: z.number().int().min(1).max(60).default(1) }).strict(),
@@ -77,6 +82,7 @@ export const engineApi = {
     ...syncEvents,
     /** A workflow notified the care team (shown as a notification, without the patient's name). */
     'workflow.notified': z.object({ patientId: z.string(), workflowName: z.string(), recipients: z.array(z.string()) }),
+    'live.ecg': z.object({ deviceId: z.string(), startMs: z.number(), fs: z.number(), samplesUv: z.array(z.number()) }),
     'live.ended': z.object({ deviceId: z.string(), samples: z.number(), error: z.string().optional() }),
     'live.heart-rate': z.object({ deviceId: z.string(), patientId: z.string(), timeMs: z.number(), bpm: z.number(), contact: z.boolean().nullable() }),
     'alert.opened': z.object({ alertId: z.string(), patientId: z.string(), patientName: z.string(), ruleName: z.string(), priority: z.enum(['high', 'medium', 'low']) }),

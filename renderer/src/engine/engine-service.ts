@@ -12,6 +12,7 @@ import { AlertPipeline } from './alerts/pipeline';
 import { downloadDevice } from './devices/download';
 import { LiveStreams } from './devices/live';
 import { AlertTransitionError } from './rules/lifecycle';
+import { RuleValidationError } from './rules/rule';
 import { generateDemoPatients } from './demo/generate-patients';
 import { loadDemoDeviceData } from './demo/load-device-data';
 import { bookDemoAppointments } from './demo/generate-appointments';
@@ -53,7 +54,7 @@ export function createEngineHandlers(
     await alerts.ingest(readings);
     await workflows.onReadings(readings);
   };
-  const live = new LiveStreams(db, main, judge, (sample) => emit('live.heart-rate', sample));
+  const live = new LiveStreams(db, main, judge, (sample) => emit('live.heart-rate', sample), (strip) => emit('live.ecg', strip));
   const sync = new SyncEngine(db, cloudPortFromMain(main), (status) => emit('sync.status', status));
   sync.start();
   return {
@@ -77,6 +78,14 @@ export function createEngineHandlers(
         return { id: a.id, status: a.status };
       } catch (err) {
         if (err instanceof AlertTransitionError) throw new RpcError(err.code, err.message);
+        throw err;
+      }
+    },
+    'rules.save': async ({ rule }) => {
+      try {
+        return await alerts.saveRule(rule);
+      } catch (err) {
+        if (err instanceof RuleValidationError) throw new RpcError('invalid-rule', err.message);
         throw err;
       }
     },

@@ -5,6 +5,7 @@ import type { Observation } from '../../../../common/readings/observation';
 import type { CareLoopDb } from '../../db/database';
 import { monitoringRefusal } from '../../db/devices';
 import { SeriesStore } from '../../db/series/series-store';
+import { LiveEcgProcessor } from '../signal/live-ecg';
 
 export interface LiveHeartRate {
   deviceId: string;
@@ -30,6 +31,7 @@ export class LiveStreams {
     private readonly main: ContractClient<MainApi>,
     private readonly judge: (readings: Observation[]) => Promise<unknown>,
     private readonly show: (sample: LiveHeartRate) => void,
+    private readonly showEcg: (strip: { deviceId: string; startMs: number; fs: number; samplesUv: number[] }) => void = () => undefined,
   ) {}
 
   async start(deviceId: string, seconds: number, speed: number): Promise<{ samples: number }> {
@@ -56,27 +58,35 @@ export class LiveStreams {
         await this.judge(obs);
       });
     };
-    const sub = this.main.stream('devices.live', { target, seconds }, (chunk) => {
-      if (chunk.type !== 'heart-rate') return;
+    const heartRate = (timeMs: number, bpm: number, contact: boolean | null) => {
       samples++;
-      this.show({ deviceId, patientId: device.patientId, timeMs: chunk.timeMs, bpm: chunk.bpm, contact: chunk.contact });
+      this.show({ deviceId, patientId: device.patientId, timeMs, bpm, contact });
       // A strap without skin contact sends a rate it did not measure: shown, never stored or judged.
-      if (chunk.contact === false) return;
-      times.push(chunk.timeMs);
-      values.push(chunk.bpm);
+      if (contact === false) return;
+      times.push(timeMs);
+      values.push(bpm);
       pending.push({
-        id: `${device.serial}:live:${chunk.timeMs}:heart-rate`,
+        id: `${device.serial}:live:${timeMs}:heart-rate`,
         clinicId: device.clinicId,
         patientId: device.patientId,
         metric: 'heart-rate',
-        value: chunk.bpm,
+        value: bpm,
         unit: '/min',
-        timeMs: chunk.timeMs,
+        timeMs,
         source: { kind: 'device', grade: device.grade, deviceId: device.id },
         flags: [],
         receivedMs: Date.now(),
       });
       if (times.length >= FLUSH_EVERY) flush();
+    };
+    // An ECG strap: the waveform is kept in blocks, and the heart rate comes from its beats.
+    const ecg = new LiveEcgProcessor();
+    const sub = this.main.stream('devices.live', { target, seconds }, (chunk) => {
+      if (chunk.type === 'heart-rate') return heartRate(chunk.timeMs, chunk.bpm, chunk.contact);
+      const values = Float32Array.from(chunk.samplesUv);
+      this.showEcg({ deviceId, startMs: chunk.startMs, fs: chunk.fs, samplesUv: chunk.samplesUv });
+      work = work.then(() => series.appendWaveform(device.patientId, 'ecg', chunk.startMs, chunk.fs, values));
+      for (const point of ecg.push({ startMs: chunk.startMs, fs: chunk.fs, samplesUv: values }).heartRate) if (point.bpm !== null) heartRate(point.timeMs, Math.round(point.bpm), true);
     });
     this.running.set(deviceId, sub);
     try {
