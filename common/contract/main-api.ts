@@ -135,6 +135,11 @@ export const mainApi = {
         .strict(),
       chunk: DownloadChunk,
     },
+    /** Health devices advertising nearby over Bluetooth, the list again whenever it changes, until cancelled. */
+    'devices.scanBle': {
+      params: z.object({}).strict(),
+      chunk: z.array(z.object({ address: z.string(), name: z.string().nullable(), family: z.string(), rssi: z.number() })),
+    },
     /** A connected device's live stream (heart-rate strap, ECG) until cancelled. */
     'devices.live': {
       params: z.object({ target: DeviceTarget, seconds: z.number().int().min(1).max(3600).default(600) }).strict(),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Handlers, StreamHandlers } from '../../common/contract/channel';
 import { RpcError } from '../../common/contract/rpc';
 import { listUsbHidDevices, UsbUnavailableError } from '../../native/hid-enumerate';
+import { scanBleHealthDevices } from '../../native/transports/ble-scan';
 import type { MainApi } from '../../common/contract/main-api';
 import type { HostPlatform } from './platform';
 import { transportAvailability } from '../../native/availability';
@@ -58,6 +59,15 @@ export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalo
 export function createMainStreams(devices: DeviceCatalog = defaultDeviceCatalog()): StreamHandlers<MainApi> {
   return {
     'devices.download': (params, emit, cancel) => streamDownload(params, devices, emit, cancel),
+    'devices.scanBle': async (_params, emit, cancel) => {
+      const stopped = new Promise<void>((resolve) => (cancel.cancelled ? resolve() : cancel.onCancel(resolve)));
+      try {
+        await scanBleHealthDevices(emit, stopped);
+      } catch (err) {
+        if (err instanceof DeviceError) throw new RpcError(err.code, err.message);
+        throw err;
+      }
+    },
     'devices.live': async ({ target, seconds }, emit, cancel) => {
       try {
         await devices.live(target, emit, cancel, seconds);
