@@ -100,5 +100,15 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
     await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
     await expect(page.getByTestId('alert').first()).toBeVisible();
     await shot(page, 'alerts');
+
+    // Monitored demo patients come with training devices, ready to download.
+    await page.keyboard.press('Alt+5');
+    const demoDevice = page.locator('[data-testid^=device-TRAIN-]').first();
+    await expect(demoDevice).toContainText('training');
+    const download = demoDevice.getByRole('button', { name: /^Download/ });
+    if (await download.isVisible()) {
+      await download.click();
+      await expect(demoDevice.getByTestId('download-summary')).toContainText(/new readings/);
+    }
   });
 });

@@ -7,9 +7,12 @@ import { openClock } from '../db/journal';
 import { SCHEMA_VERSION } from '../db/migrations/index';
 import { PatientRepository, countPatients } from '../db/patients';
 import { loadWorkstation } from '../db/workstation';
+import { asCrmDb } from '../db/crm-tables';
+import { computeDashboard } from '../db/dashboard';
 import type { EngineApi } from './api';
 import { AlertPipeline } from './alerts/pipeline';
 import { downloadDevice } from './devices/download';
+import { pairDemoDevices } from './demo/pair-devices';
 import { LiveStreams } from './devices/live';
 import { AlertTransitionError } from './rules/lifecycle';
 import { RuleValidationError } from './rules/rule';
@@ -106,6 +109,7 @@ export function createEngineHandlers(
     'sync.now': () => sync.syncNow(),
     'sync.forget': () => sync.forget(),
     'sync.conflicts': ({ email, password, limit }) => main.call('cloud.conflicts', { email, password, limit }),
+    'dashboard.compute': ({ zone, filter, listLimit }) => computeDashboard(asCrmDb(db), { nowMs: Date.now(), zone, listLimit, ...(filter ? { filter } : {}) }),
     'alerts.tick': async () => {
       if (!(await loadWorkstation(db))) return { ok: true as const };
       if (!workflowsSeeded) {
@@ -143,6 +147,7 @@ export function createEngineHandlers(
         // The demo's last two weeks run through the clinic's rules, so the demo opens with a realistic alert inbox.
         (observations) => alerts.ingest(observations.filter((o) => o.timeMs >= demoEnd - 14 * 86_400_000)),
       );
+      await pairDemoDevices(db, ctx, rows);
       return { created: rows.length, appointments, ...loaded };
     },
   };
