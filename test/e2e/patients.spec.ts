@@ -84,6 +84,7 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
     await page.getByTestId('patient-row').first().click();
     await expect(page.getByTestId('vitals-charts')).toBeVisible();
     await expect(page.getByRole('img', { name: /Blood pressure chart|Glucose chart|Weight chart|SpO₂ chart/ }).first()).toBeVisible();
+    await expect(page.getByTestId('trends')).toContainText(/Days with readings\s*\d+ of the last 30/);
     await page.getByRole('radio', { name: '1 year' }).click();
     await shot(page, 'patient-profile');
 

@@ -3,6 +3,7 @@ import { DeviceTarget, type WireReading } from '../../../common/contract/main-ap
 import type { DeviceSession, PairedDevice } from '../../../common/devices/device';
 import { newId } from '../../../common/ids';
 import type { Metric, Observation, QualityFlag } from '../../../common/readings/observation';
+import { markImplausible } from '../engine/signal/plausibility';
 import { consentState } from './consents';
 import type { CareLoopDb } from './database';
 import { appendAudit, type WriteContext } from './journal';
@@ -90,7 +91,8 @@ export function observationFromWire(r: WireReading, device: PairedDevice, sessio
  */
 export async function storeDownloadBatch(db: CareLoopDb, device: PairedDevice, sessionId: string, readings: readonly WireReading[], highWater: number | null): Promise<StoreOutcome & { observations: Observation[] }> {
   const now = Date.now();
-  const observations = readings.map((r) => observationFromWire(r, device, sessionId, now));
+  // Impossible or sensor-doubted values are marked, never dropped (issue #6).
+  const observations = markImplausible(readings.map((r) => observationFromWire(r, device, sessionId, now)));
   return db.transaction('rw', [db.observations, db.meta], async () => {
     const outcome = await storeObservations(db, observations);
     if (highWater !== null) {

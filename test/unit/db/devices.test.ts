@@ -62,9 +62,17 @@ describe('storing a download', () => {
     expect(stored).toHaveLength(4);
     const nan = stored.find((o) => o.id === '7410-1:s3:glucose')!;
     expect(Number.isNaN(nan.value)).toBe(true);
-    expect(nan.flags).toEqual(['not-a-number']);
+    expect(nan.flags).toEqual(['not-a-number', 'questionable']);
     expect(nan.source).toEqual({ kind: 'device', grade: 'clinical', deviceId: d.id, sessionId: 's1' });
     expect(nan.groupId).toBe('7410-1:s3');
+  });
+
+  it('marks physiologically impossible values instead of dropping them', async () => {
+    const d = await pairDevice(db, ctx, { ...meter, patientId: ann.id, serial: '7410-1', target: target('7410-1') });
+    await storeDownloadBatch(db, d, 's1', [{ ...reading(1), value: 1500 }, reading(2)], 2);
+    const [impossible, fine] = await db.observations.bulkGet(['7410-1:s1:glucose', '7410-1:s2:glucose']);
+    expect(impossible!.flags).toContain('value-out-of-range');
+    expect(fine!.flags).toEqual([]);
   });
 
   it('withdrawn monitoring consent refuses new device data', async () => {

@@ -6,6 +6,7 @@ import type { CareLoopDb } from '../../db/database';
 import { monitoringRefusal } from '../../db/devices';
 import { SeriesStore } from '../../db/series/series-store';
 import { LiveEcgProcessor } from '../signal/live-ecg';
+import { heartRateFromRr } from '../signal/plausibility';
 
 export interface LiveHeartRate {
   deviceId: string;
@@ -82,7 +83,11 @@ export class LiveStreams {
     // An ECG strap: the waveform is kept in blocks, and the heart rate comes from its beats.
     const ecg = new LiveEcgProcessor();
     const sub = this.main.stream('devices.live', { target, seconds }, (chunk) => {
-      if (chunk.type === 'heart-rate') return heartRate(chunk.timeMs, chunk.bpm, chunk.contact);
+      if (chunk.type === 'heart-rate') {
+        // A strap that sends RR intervals: the rate is taken from them (ectopic and impossible intervals left out).
+        const fromRr = chunk.rrMs.length ? heartRateFromRr(chunk.rrMs).averageBpm : null;
+        return heartRate(chunk.timeMs, fromRr !== null ? Math.round(fromRr) : chunk.bpm, chunk.contact);
+      }
       const values = Float32Array.from(chunk.samplesUv);
       this.showEcg({ deviceId, startMs: chunk.startMs, fs: chunk.fs, samplesUv: chunk.samplesUv });
       work = work.then(() => series.appendWaveform(device.patientId, 'ecg', chunk.startMs, chunk.fs, values));
