@@ -10,8 +10,20 @@ declare const crypto: {
   getRandomValues<T extends ArrayBufferView>(array: T): T;
   readonly subtle: {
     digest(algorithm: 'SHA-256', data: ArrayBufferView | ArrayBuffer): Promise<ArrayBuffer>;
+    /** AES-GCM only: encrypted backups (common/backup). */
+    importKey(format: 'raw', keyData: Uint8Array<ArrayBuffer>, algorithm: { name: 'AES-GCM' }, extractable: false, usages: ('encrypt' | 'decrypt')[]): Promise<HostCryptoKey>;
+    encrypt(algorithm: HostAesGcmParams, key: HostCryptoKey, data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
+    decrypt(algorithm: HostAesGcmParams, key: HostCryptoKey, data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
   };
 };
+interface HostCryptoKey {
+  readonly algorithm: unknown;
+}
+interface HostAesGcmParams {
+  name: 'AES-GCM';
+  iv: Uint8Array<ArrayBuffer>;
+  additionalData?: Uint8Array<ArrayBuffer>;
+}
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
