@@ -57,13 +57,16 @@ export async function applyInTransaction(tx: Queryable, clinicId: string, change
   const held = new Map<string, HeldRow>();
   for (const c of fresh) held.set(rowKey(c.table, c.rowId), { table: c.table, rowId: c.rowId, fields: undefined, version: 0, dirty: false });
   const keys = [...held.values()];
-  // LATERAL forces one primary-key probe per key; a plain IN lets the planner scan all of the clinic's rows.
+  // One primary-key index scan with array keys (tables × row ids); a row id that exists in
+  // another table of the batch comes back too and is ignored below.
   const stored = await tx.query<{ table_name: string; row_id: string; fields: FieldMap }>(
-    `SELECT s.table_name, s.row_id, s.fields FROM unnest($2::text[], $3::text[]) AS k(t, r)
-     CROSS JOIN LATERAL (SELECT table_name, row_id, fields FROM sync_rows WHERE clinic_id = $1 AND table_name = k.t AND row_id = k.r) AS s`,
-    [clinicId, keys.map((k) => k.table), keys.map((k) => k.rowId)],
+    'SELECT table_name, row_id, fields FROM sync_rows WHERE clinic_id = $1 AND table_name = ANY($2::text[]) AND row_id = ANY($3::text[])',
+    [clinicId, [...new Set(keys.map((k) => k.table))], [...new Set(keys.map((k) => k.rowId))]],
   );
-  for (const s of stored) held.get(rowKey(s.table_name, s.row_id))!.fields = s.fields;
+  for (const s of stored) {
+    const row = held.get(rowKey(s.table_name, s.row_id));
+    if (row) row.fields = s.fields;
+  }
 
   const changeRows: { c: string; v: number; t: string; r: string }[] = [];
   const conflictRows: { v: number; s: number; c: string; t: string; r: string; f: string; l: FieldValue; k: FieldValue }[] = [];
@@ -81,27 +84,32 @@ export async function applyInTransaction(tx: Queryable, clinicId: string, change
   }
 
   const dirty = keys.filter((k) => k.dirty);
-  if (dirty.length) {
-    await tx.query(
-      `INSERT INTO sync_rows (clinic_id, table_name, row_id, fields, version)
-       SELECT $1, x.t, x.r, x.f, x.v FROM jsonb_to_recordset($2::jsonb) AS x(t text, r text, f jsonb, v bigint)
-       ON CONFLICT (clinic_id, table_name, row_id) DO UPDATE SET fields = EXCLUDED.fields, version = EXCLUDED.version`,
-      [clinicId, JSON.stringify(dirty.map((d) => ({ t: d.table, r: d.rowId, f: d.fields, v: d.version })))],
-    );
-  }
+  // One statement writes the rows, the change ids, the lost values and the counter: one round
+  // trip while the clinic's lock is held instead of four. Each part is one set-based insert.
   await tx.query(
-    `INSERT INTO sync_changes (clinic_id, change_id, version, table_name, row_id)
-     SELECT $1, x.c, x.v, x.t, x.r FROM jsonb_to_recordset($2::jsonb) AS x(c uuid, v bigint, t text, r text)`,
-    [clinicId, JSON.stringify(changeRows)],
+    `WITH written AS (
+       INSERT INTO sync_rows (clinic_id, table_name, row_id, fields, version)
+       SELECT $1, x.t, x.r, x.f, x.v FROM jsonb_to_recordset($2::jsonb) AS x(t text, r text, f jsonb, v bigint)
+       ON CONFLICT (clinic_id, table_name, row_id) DO UPDATE SET fields = EXCLUDED.fields, version = EXCLUDED.version
+     ), applied AS (
+       INSERT INTO sync_changes (clinic_id, change_id, version, table_name, row_id)
+       SELECT $1, x.c, x.v, x.t, x.r FROM unnest($3::uuid[], $4::bigint[], $5::text[], $6::text[]) AS x(c, v, t, r)
+     ), lost AS (
+       INSERT INTO sync_conflicts (clinic_id, version, seq, change_id, table_name, row_id, field, lost, kept)
+       SELECT $1, x.v, x.s, x.c, x.t, x.r, x.f, x.l, x.k FROM jsonb_to_recordset($7::jsonb) AS x(v bigint, s int, c uuid, t text, r text, f text, l jsonb, k jsonb)
+     )
+     UPDATE clinics SET version = $8 WHERE clinic_id = $1`,
+    [
+      clinicId,
+      JSON.stringify(dirty.map((d) => ({ t: d.table, r: d.rowId, f: d.fields, v: d.version }))),
+      changeRows.map((c) => c.c),
+      changeRows.map((c) => c.v),
+      changeRows.map((c) => c.t),
+      changeRows.map((c) => c.r),
+      JSON.stringify(conflictRows),
+      version,
+    ],
   );
-  if (conflictRows.length) {
-    await tx.query(
-      `INSERT INTO sync_conflicts (clinic_id, version, seq, change_id, table_name, row_id, field, lost, kept)
-       SELECT $1, x.v, x.s, x.c, x.t, x.r, x.f, x.l, x.k FROM jsonb_to_recordset($2::jsonb) AS x(v bigint, s int, c uuid, t text, r text, f text, l jsonb, k jsonb)`,
-      [clinicId, JSON.stringify(conflictRows)],
-    );
-  }
-  await tx.query('UPDATE clinics SET version = $2 WHERE clinic_id = $1', [clinicId, version]);
   return {
     accepted: fresh.length,
     duplicates,

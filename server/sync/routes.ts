@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MAX_CLOCK_DRIFT_MS } from '../../common/sync/hlc';
-import { PROTOCOL_VERSION, PullQuerySchema, PushRequestSchema, toV1Row, type Change, type PulledRow, type PushResponse } from '../../common/sync/protocol';
+import { PROTOCOL_VERSION, PullQuerySchema, toV1Row, type Change, type PulledRow, type PushResponse } from '../../common/sync/protocol';
 import { requireCaller } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { HttpError, parse } from '../http/errors';
 import { applyChanges } from './apply-changes';
 import { pullPage, type RawPage } from './pull';
+import { parsePushBody } from './push-body';
 
 /** Large enough for a full batch of ordinary rows, small enough to bound one request's memory. */
 export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -42,8 +43,8 @@ function pageJson(protocol: number, page: RawPage): string {
 export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
     const caller = requireCaller(request, ctx.tokenKey);
-    const body = parse(PushRequestSchema, request.body);
-    const changes = body.changes as Change[];
+    const body = parsePushBody(request.body);
+    const changes = body.changes;
     const ahead = futureStamp(changes, Date.now());
     if (ahead) throw new HttpError(422, 'clock-ahead', ahead);
     const outcome = await applyChanges(ctx.db, caller.clinic, changes);

@@ -9,7 +9,7 @@ import type { Database, Queryable } from '../../../server/db/database';
 import { backends } from './support/backends';
 import { SimClient, auth, clinicVersion, createClinic, enrolWorkstation, pullAll, push, rowCount, testServer } from './support/harness';
 
-/** A database whose transactions lose their connection at the statement matching `at`, while armed. */
+/** A database whose transactions lose their connection right after the statement matching `at` ran, while armed. */
 function cutOff(db: Database, at: RegExp): Database & { armed: boolean } {
   const wrapped = {
     armed: false,
@@ -20,9 +20,11 @@ function cutOff(db: Database, at: RegExp): Database & { armed: boolean } {
     transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       return db.transaction((tx) =>
         work({
-          query: (sql, params) => {
-            if (wrapped.armed && at.test(sql)) return Promise.reject(new Error('connection lost'));
-            return tx.query(sql, params);
+          // The statement reaches the database and runs; the connection is lost before its answer arrives.
+          query: async <R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> => {
+            const rows = await tx.query<R>(sql, params);
+            if (wrapped.armed && at.test(sql)) throw new Error('connection lost');
+            return rows;
           },
           exec: (sql) => tx.exec(sql),
         }),
@@ -159,7 +161,7 @@ describe.each(backends())('sync protocol on $name', (backend) => {
 
     it('a push cut off mid-way changes nothing, and its retry applies it once', async () => {
       const clinic = await createClinic(app);
-      const faulty = cutOff(db, /^UPDATE clinics SET version/);
+      const faulty = cutOff(db, /INSERT INTO sync_rows/);
       const app2 = await testServer(faulty);
       try {
         const token = await enrolWorkstation(app2, clinic);
