@@ -1,6 +1,10 @@
 import type { CliCommand } from '../command';
+import { ascvdCommand } from './ascvd';
+import { auditCommand } from './audit';
 import { decodeCommand } from './decode';
 import { downloadCommand } from './download';
+import { glucoseMetricsCommand } from './glucose-metrics';
+import { preventCommand } from './prevent';
 import { news2Command } from './news2';
 import { qrsCommand } from './qrs';
 import { qrsEvalCommand } from './qrs-eval';
@@ -9,8 +13,12 @@ import { rulesCheckCommand } from './rules-check';
 
 /** Every subcommand, in the order `careloop --help` lists them. Add one line per command. */
 export const commands: CliCommand[] = [
+  ascvdCommand,
+  auditCommand,
   decodeCommand,
   downloadCommand,
+  glucoseMetricsCommand,
+  preventCommand,
   news2Command,
   qrsCommand,
   qrsEvalCommand,

@@ -55,7 +55,9 @@ export type AuditAction =
   | 'workflow.update'
   | 'workflow.run'
   | 'workflow.undo'
-  | 'sync.adopt-clinic';
+  | 'sync.adopt-clinic'
+  | 'segment.create'
+  | 'segment.update';
 
 export interface AuditContent {
   id: string;

@@ -18,8 +18,6 @@ export const navItems: NavItem[] = [
   { path: '/worklist', label: 'Worklist', key: '8' },
 ];
 
-const notBuilt = (title: string, issue: number, what: string): RouteRecordRaw['props'] => ({ title, issue, what });
-
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/patients' },
   { path: '/patients', component: () => import('./views/PatientsView.vue') },
@@ -30,14 +28,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/inbox', component: () => import('./views/InboxView.vue') },
   { path: '/inbox/:patientId', component: () => import('./views/InboxView.vue'), props: true },
   { path: '/alerts', component: () => import('./views/AlertsView.vue') },
+  { path: '/alerts/rules', component: () => import('./views/RulesView.vue') },
   { path: '/devices', component: () => import('./views/DevicesView.vue') },
   { path: '/worklist', component: () => import('./views/WorklistView.vue') },
   { path: '/workflows', component: () => import('./views/WorkflowsView.vue') },
-  {
-    path: '/dashboard',
-    component: () => import('./views/NotBuiltView.vue'),
-    props: notBuilt('Dashboard', 7, 'The clinic population by risk tier and program, adherence and overdue follow-ups.'),
-  },
+  { path: '/dashboard', component: () => import('./views/DashboardView.vue') },
   { path: '/settings', component: () => import('./views/SettingsView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/patients' },
 ];

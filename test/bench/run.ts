@@ -17,6 +17,8 @@ const benches: Record<string, () => Promise<BenchSection>> = {
   decode: async () => (await import('./decode.bench')).benchDecode(),
   'rpm-worklist': async () => (await import('./rpm-worklist.bench')).benchRpmWorklist(),
   rules: async () => (await import('./rules.bench')).benchRules(),
+  dashboard: async () => (await import('./dashboard.bench')).benchDashboard(),
+  backup: async () => (await import('./backup.bench')).benchBackup(),
 };
 
 const RESULTS = 'docs/bench-results.json';

@@ -100,6 +100,9 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
     await page.keyboard.press('Alt+4');
     await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
     await expect(page.getByTestId('alert').first()).toBeVisible();
+    // Every alert links to the readings that raised it.
+    await page.getByTestId('alert').first().getByRole('button', { name: /\d+ readings?/ }).click();
+    await expect(page.getByTestId('alert-readings').first()).toContainText(/\d/);
     await shot(page, 'alerts');
 
     // Monitored demo patients come with training devices, ready to download.

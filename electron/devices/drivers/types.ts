@@ -22,7 +22,10 @@ export type Metric =
   | 'bmi'
   | 'ecg'
   | 'respiratory-rate'
-  | 'steps';
+  | 'steps'
+  | 'hrv-sdnn'
+  | 'hrv-rmssd'
+  | 'ecg-quality';
 
 /** Quality flags derived from a device's status bits; a flagged value is kept, never dropped. */
 export type QualityFlag =

@@ -19,11 +19,13 @@ export async function insertRow<T extends SyncedRow>(
   table: Table<T, string>,
   fields: Fields<T>,
   audit: { action: AuditAction; entity: string; patientId?: string },
+  /** A given id (e.g. name-based) instead of a new UUIDv7. */
+  id: string = newId(),
 ): Promise<T> {
   const stamp = await stampWrite(db, ctx.clock);
   const now = new Date().toISOString();
   const names = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
-  const row = { ...fields, id: newId(), clinicId: ctx.clinicId, createdAt: now, updatedAt: now, deleted: false, stamps: stampFields({}, [...names, 'createdAt', 'deleted'], stamp) } as unknown as T;
+  const row = { ...fields, id, clinicId: ctx.clinicId, createdAt: now, updatedAt: now, deleted: false, stamps: stampFields({}, [...names, 'createdAt', 'deleted'], stamp) } as unknown as T;
   await table.add(row);
   await queueChange(db, table.name, row.id, row as unknown as Record<string, unknown>, [...names, 'createdAt', 'deleted', 'clinicId'], stamp);
   await appendAudit(db, ctx, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Contract } from '../../../common/contract/rpc';
+import { dashboardMethods } from './insights/dashboard-api';
 import { syncEvents, syncMethods } from './sync/sync-api';
 
 /** The typed channel between the UI thread and the engine worker. */
@@ -77,11 +78,13 @@ export const engineApi = {
     /** Runs the timed part of the rules now (missing data, persistence, snoozes, escalations); also runs on a timer. */
     'alerts.tick': { params: z.object({}).strict(), result: z.object({ ok: z.literal(true) }) },
     ...syncMethods,
+    ...dashboardMethods,
   },
   events: {
     ...syncEvents,
     /** A workflow notified the care team (shown as a notification, without the patient's name). */
     'workflow.notified': z.object({ patientId: z.string(), workflowName: z.string(), recipients: z.array(z.string()) }),
+    'live.signal': z.object({ deviceId: z.string(), rmssdMs: z.number().optional(), sdnnMs: z.number().optional(), pnn50: z.number().optional(), sqi: z.number().optional(), noisy: z.boolean().optional() }),
     'live.ecg': z.object({ deviceId: z.string(), startMs: z.number(), fs: z.number(), samplesUv: z.array(z.number()) }),
     'live.ended': z.object({ deviceId: z.string(), samples: z.number(), error: z.string().optional() }),
     'live.heart-rate': z.object({ deviceId: z.string(), patientId: z.string(), timeMs: z.number(), bpm: z.number(), contact: z.boolean().nullable() }),

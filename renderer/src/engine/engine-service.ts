@@ -57,8 +57,18 @@ export function createEngineHandlers(
     await alerts.ingest(readings);
     await workflows.onReadings(readings);
   };
-  const live = new LiveStreams(db, main, judge, (sample) => emit('live.heart-rate', sample), (strip) => emit('live.ecg', strip));
-  const sync = new SyncEngine(db, cloudPortFromMain(main), (status) => emit('sync.status', status));
+  const live = new LiveStreams(db, main, judge, (sample) => emit('live.heart-rate', sample), (strip) => emit('live.ecg', strip), (signal) => emit('live.signal', signal));
+  const sync = new SyncEngine(db, cloudPortFromMain(main), (status) => emit('sync.status', status), {
+    // Readings that arrive by sync (other desks, connected devices posting to the cloud) run
+    // through the same rules and workflows; rules edited elsewhere take effect at once.
+    onApplied: async (written) => {
+      if (written.rules) await alerts.reloadRules();
+      // Readings from other desks were judged there (their alerts arrive by sync); readings
+      // posted to the cloud by connected devices were judged nowhere yet.
+      const readings = ((written.observations ?? []) as unknown as Observation[]).filter((o) => o.source?.kind === 'ingest');
+      if (readings.length) await judge(readings);
+    },
+  });
   sync.start();
   return {
     'engine.status': async () => ({

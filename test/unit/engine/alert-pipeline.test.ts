@@ -95,3 +95,19 @@ describe('readings to alerts', () => {
     expect(await db.alerts.count()).toBe(0);
   });
 });
+
+describe('alerts raised on two workstations', () => {
+  it('the same readings open the same alert row on both, so sync merges one alert', async () => {
+    const other = new CareLoopDb(`alerts-other-${n++}`);
+    await other.open();
+    await other.patients.put(patient);
+    const otherCtx = { ...ctx, workstation: 'ws2', clock: await openClock(other, 'ws2e') };
+    const readings = [hr(0, 130), hr(1, 131), hr(2, 132)];
+    await pipeline().ingest(readings);
+    await new AlertPipeline(other, async () => otherCtx).ingest(readings);
+    const [a] = await db.alerts.toArray();
+    const [b] = await other.alerts.toArray();
+    expect(a!.id).toBe(b!.id);
+    expect(a!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -1,15 +1,16 @@
 import type { AuditAction } from '../../../../common/audit/chain';
 import type { Observation } from '../../../../common/readings/observation';
 import type { SyncedRow } from '../../../../common/sync/stamped';
+import { nameBasedId } from '../../../../common/ids';
 import { ACTIVE_STATUSES, toLifecycleAlert, type StoredAlert, type StoredRule } from '../../db/alerts';
 import type { CareLoopDb, PatientRow } from '../../db/database';
 import type { WriteContext } from '../../db/journal';
 import { insertRow, updateRow } from '../../db/synced-rows';
 import type { PatientRuleContext } from '../rules/context';
 import { defaultRules } from '../rules/defaults';
-import { RuleEngine, type AlertAction } from '../rules/evaluate';
+import { RuleEngine, emptyEngineState, type AlertAction, type EngineState } from '../rules/evaluate';
 import { AlertTransitionError, type Alert, acknowledge, applyEngineAction, dueEscalation, escalate, openAlert, resolve, snooze, wake, type Transition } from '../rules/lifecycle';
-import { parseRule, type RuleDefinition } from '../rules/rule';
+import { parseRule, RuleValidationError, type RuleDefinition } from '../rules/rule';
 
 /** What the UI is told when an alert opens, so it can notify (OS notification for high priority). */
 export interface AlertNotice {
@@ -18,6 +19,14 @@ export interface AlertNotice {
   patientName: string;
   ruleName: string;
   priority: 'high' | 'medium' | 'low';
+}
+
+/** What a saved rule became: its row, and the version the engine now evaluates. */
+export interface SavedRule {
+  rowId: string;
+  ruleId: string;
+  version: number;
+  created: boolean;
 }
 
 export type StaffAlertAction = { kind: 'acknowledge' } | { kind: 'resolve'; note?: string } | { kind: 'snooze'; untilMs: number; reason: string } | { kind: 'escalate' };
@@ -54,6 +63,8 @@ export class AlertPipeline {
   private engine: RuleEngine | undefined;
   private rules = new Map<string, RuleDefinition>();
   private readonly loaded = new Set<string>();
+  /** What the rules know of each loaded patient, kept here so a rebuilt RuleEngine starts with it. */
+  private readonly contexts = new Map<string, PatientRuleContext>();
   private allLoaded = false;
   /** One batch at a time: rule state and alerts are read and written in order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -62,6 +73,7 @@ export class AlertPipeline {
     private readonly db: CareLoopDb,
     private readonly context: () => Promise<WriteContext>,
     private readonly onOpened: (notice: AlertNotice) => void = () => undefined,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -81,7 +93,13 @@ export class AlertPipeline {
         for (const definition of defaultRules()) await insertRow<StoredRule>(db, ctx, db.rules, { definition }, { action: 'rule.create', entity: 'rule' });
       });
     }
-    const stored = (await db.rules.toArray()).filter((r) => !r.deleted);
+    this.engine = await this.buildEngine(emptyEngineState());
+    return this.engine;
+  }
+
+  /** A RuleEngine over the stored rules that continues from `state` (windows, latest readings, open episodes). */
+  private async buildEngine(state: EngineState): Promise<RuleEngine> {
+    const stored = (await this.db.rules.toArray()).filter((r) => !r.deleted);
     const defs: RuleDefinition[] = [];
     for (const r of stored) {
       try {
@@ -91,8 +109,53 @@ export class AlertPipeline {
       }
     }
     this.rules = new Map(defs.map((d) => [d.id, d]));
-    this.engine = new RuleEngine(defs);
-    return this.engine;
+    return new RuleEngine(defs, this.contexts.values(), state);
+  }
+
+  /**
+   * Picks up edited rules (saved here or arriving by sync): the next reading is judged by the
+   * new versions, and every patient keeps their windows and latest readings because the new
+   * engine continues from the same state (evaluate.ts restarts only pending episodes of an
+   * edited rule; an open alert stays open until the new definition clears it).
+   */
+  reloadRules(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.engine) return;
+      this.engine = await this.buildEngine(this.engine.state);
+    });
+  }
+
+  /**
+   * Validates and stores a rule a staff member edited (or a new one), bumps its version,
+   * audits the change ('rule.update' / 'rule.create'), queues it for sync, and makes the
+   * engine evaluate the new version from the next reading on. Throws RuleValidationError
+   * with the field's path and message; nothing is written then.
+   */
+  saveRule(input: unknown): Promise<SavedRule> {
+    return this.serial(async () => {
+      const engine = await this.ready();
+      const { db } = this;
+      const edited = parseRule(input);
+      const existing = (await db.rules.toArray()).find((r) => !r.deleted && r.definition.id === edited.id);
+      const ctx = await this.context();
+      let saved: SavedRule;
+      if (existing) {
+        const current = parseRule(existing.definition);
+        if (edited.version !== current.version) {
+          throw new RuleValidationError(edited.id, [{ path: 'version', message: `this rule was changed elsewhere (now version ${current.version}) since it was opened; reopen it and edit again` }]);
+        }
+        if (JSON.stringify(edited) === JSON.stringify(current)) return { rowId: existing.id, ruleId: edited.id, version: current.version, created: false };
+        const definition: RuleDefinition = { ...edited, version: current.version + 1 };
+        await db.transaction('rw', [db.rules, db.audit, db.outbox, db.meta], () => updateRow<StoredRule>(db, ctx, db.rules, existing, { definition }, { action: 'rule.update', entity: 'rule' }));
+        saved = { rowId: existing.id, ruleId: edited.id, version: definition.version, created: false };
+      } else {
+        const definition: RuleDefinition = { ...edited, version: 1 };
+        const row = await db.transaction('rw', [db.rules, db.audit, db.outbox, db.meta], () => insertRow<StoredRule>(db, ctx, db.rules, { definition }, { action: 'rule.create', entity: 'rule' }));
+        saved = { rowId: row.id, ruleId: edited.id, version: 1, created: true };
+      }
+      this.engine = await this.buildEngine(engine.state);
+      return saved;
+    });
   }
 
   private async loadPatients(engine: RuleEngine, ids: Iterable<string>): Promise<void> {
@@ -101,7 +164,11 @@ export class AlertPipeline {
     const [patients, states] = await Promise.all([this.db.patients.bulkGet(wanted), this.db.ruleStates.bulkGet(wanted)]);
     wanted.forEach((id, i) => {
       const p = patients[i];
-      if (p) engine.setContext(ruleContextFor(p));
+      if (p) {
+        const c = ruleContextFor(p);
+        this.contexts.set(id, c);
+        engine.setContext(c);
+      }
       const s = states[i];
       if (s) engine.state.patients[id] = s.state;
       this.loaded.add(id);
@@ -202,6 +269,11 @@ export class AlertPipeline {
         if (row || opened.has(action.alertKey)) continue;
         const p = patients.get(action.patientId);
         const t = openAlert(action, careTeamOf(p));
+        // An alert cannot open in the future: readings stamped ahead of the wall clock (a device
+        // clock running fast, a training time-lapse) would otherwise postpone its escalation and
+        // refuse staff's acknowledgement as "before the alert opened". The readings keep their times.
+        const wall = this.clock();
+        if (t.alert.openedAtMs > wall) t.alert = { ...t.alert, openedAtMs: wall, awaitingSinceMs: wall };
         opened.set(action.alertKey, t.alert);
         const { id: _id, ...fields } = t.alert;
         opens.push({ fields: { ...fields, alertKey: action.alertKey, ruleName: this.rules.get(action.ruleId)?.name ?? action.ruleId }, patient: p });
@@ -236,7 +308,9 @@ export class AlertPipeline {
 
     await db.transaction('rw', [db.alerts, db.ruleStates, db.audit, db.outbox, db.meta], async () => {
       for (const o of opens) {
-        const row = await insertRow<StoredAlert>(db, ctx, db.alerts, o.fields, { action: 'alert.open', entity: 'alert', patientId: o.fields.patientId });
+        // The episode's id is derived from its key: two workstations that judge the same readings
+        // open the same alert row, and sync merges it instead of doubling it.
+        const row = await insertRow<StoredAlert>(db, ctx, db.alerts, o.fields, { action: 'alert.open', entity: 'alert', patientId: o.fields.patientId }, nameBasedId(`alert:${o.fields.alertKey}`));
         changed.push(row);
         notices.push({ alertId: row.id, patientId: row.patientId, patientName: o.patient ? `${o.patient.givenName} ${o.patient.familyName}` : 'a patient', ruleName: row.ruleName, priority: row.priority });
       }

@@ -33,6 +33,7 @@ export class LiveStreams {
     private readonly judge: (readings: Observation[]) => Promise<unknown>,
     private readonly show: (sample: LiveHeartRate) => void,
     private readonly showEcg: (strip: { deviceId: string; startMs: number; fs: number; samplesUv: number[] }) => void = () => undefined,
+    private readonly showSignal: (signal: { deviceId: string; rmssdMs?: number; sdnnMs?: number; pnn50?: number; sqi?: number; noisy?: boolean }) => void = () => undefined,
   ) {}
 
   async start(deviceId: string, seconds: number, speed: number): Promise<{ samples: number }> {
@@ -91,7 +92,24 @@ export class LiveStreams {
       const values = Float32Array.from(chunk.samplesUv);
       this.showEcg({ deviceId, startMs: chunk.startMs, fs: chunk.fs, samplesUv: chunk.samplesUv });
       work = work.then(() => series.appendWaveform(device.patientId, 'ecg', chunk.startMs, chunk.fs, values));
-      for (const point of ecg.push({ startMs: chunk.startMs, fs: chunk.fs, samplesUv: values }).heartRate) if (point.bpm !== null) heartRate(point.timeMs, Math.round(point.bpm), true);
+      const out = ecg.push({ startMs: chunk.startMs, fs: chunk.fs, samplesUv: values });
+      for (const point of out.heartRate) if (point.bpm !== null) heartRate(point.timeMs, Math.round(point.bpm), true);
+      // HRV over the last five minutes and the signal quality of each ten seconds are kept as series;
+      // a noisy window is flagged on screen so nobody reads a rhythm into artefact.
+      const hrv = out.hrv.filter((h) => Number.isFinite(h.rmssdMs) && Number.isFinite(h.sdnnMs));
+      const q = out.quality;
+      if (hrv.length || q.length) {
+        work = work.then(async () => {
+          if (hrv.length) {
+            await series.appendPoints(device.patientId, 'hrv-rmssd', hrv.map((h) => h.timeMs), hrv.map((h) => h.rmssdMs));
+            await series.appendPoints(device.patientId, 'hrv-sdnn', hrv.map((h) => h.timeMs), hrv.map((h) => h.sdnnMs));
+          }
+          if (q.length) await series.appendPoints(device.patientId, 'ecg-quality', q.map((w) => w.endMs), q.map((w) => w.sqi));
+        });
+        const lastHrv = hrv[hrv.length - 1];
+        const lastQ = q[q.length - 1];
+        this.showSignal({ deviceId, ...(lastHrv ? { rmssdMs: lastHrv.rmssdMs, sdnnMs: lastHrv.sdnnMs, pnn50: lastHrv.pnn50 } : {}), ...(lastQ ? { sqi: lastQ.sqi, noisy: lastQ.noisy } : {}) });
+      }
     });
     this.running.set(deviceId, sub);
     try {

@@ -23,6 +23,8 @@ export interface ApplyOutcome {
   written: number;
   /** Rows of tables this workstation does not have (a newer schema); they are skipped. */
   skipped: number;
+  /** Rows written per table, so the engine can act on what arrived (readings to judge, rules to reload). */
+  writtenByTable: Record<string, StampedRecord[]>;
 }
 
 export async function storedCursor(db: CareLoopDb): Promise<string> {
@@ -81,6 +83,7 @@ export async function applyPulledPage(db: CareLoopDb, page: PullPage, clinicId: 
   }
   const tables = [...byTable.keys()].map((t) => syncedTable(db, t)!);
   let written = 0;
+  const writtenByTable: Record<string, StampedRecord[]> = {};
   await db.transaction('rw', [...tables, db.meta], async () => {
     markSyncTransaction(Dexie.currentTransaction);
     const now = new Date().toISOString();
@@ -106,8 +109,9 @@ export async function applyPulledPage(db: CareLoopDb, page: PullPage, clinicId: 
       for (const r of out.values()) records.push(uniqueIndex ? await uniqueLocalKey(table, uniqueIndex, r, inPage) : r);
       if (records.length) await table.bulkPut(records);
       written += records.length;
+      if (records.length) writtenByTable[table.name] = records;
     }
     await db.meta.put({ key: CURSOR_KEY, value: page.cursor });
   });
-  return { written, skipped };
+  return { written, skipped, writtenByTable };
 }

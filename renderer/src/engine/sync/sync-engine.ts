@@ -15,6 +15,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Progress events are sent at most this often. */
   progressEveryMs?: number;
+  /** What each pulled page wrote, per table (readings from other desks or device ingest go through the rules). */
+  onApplied?: (written: Record<string, Record<string, unknown>[]>) => Promise<void>;
 }
 
 /** The delay before retry number `failures` (1-based): exponential, capped, with "equal jitter" so many desks do not retry in step. */
@@ -157,6 +159,7 @@ export class SyncEngine {
       total = pushed.version;
       await pullAll(this.db, this.cloud, cloud.clinicId, {
         ...(this.options.pullLimit ? { limit: this.options.pullLimit } : {}),
+        ...(this.options.onApplied ? { onApplied: this.options.onApplied } : {}),
         onPage: (cursor) => this.report({ phase: 'pull', done: cursor, total: total !== null && total >= cursor ? total : null }),
       });
       await this.db.meta.put({ key: LAST_SYNCED_KEY, value: new Date().toISOString() });
