@@ -20,7 +20,6 @@ import type {
   Priority,
   RateOfChangeCondition,
   RuleDefinition,
-  ThresholdCondition,
   WindowAggregateCondition,
   MissingDataCondition,
 } from './rule';
@@ -209,6 +208,10 @@ interface Node {
   valueKey: string;
   /** The rule ignores consumer-grade readings. */
   clinicalOnly: boolean;
+  /** metricIndex of a threshold's metric (-1 for other kinds). */
+  metricIdx: number;
+  /** metricIndex of each metric a missing-data condition names, in its order (empty otherwise). */
+  metricIdxs: number[];
   /** The shared window an aggregate or rate-of-change condition reads. */
   window: WindowSpec | null;
   /** The node's status, specialised to its kind when the rule is compiled (one shape per call site keeps the hot path fast). */
@@ -225,6 +228,26 @@ interface CompiledRule {
   metrics: ReadonlySet<Metric> | null;
   hasMissing: boolean;
 }
+
+/**
+ * Small integer per metric name, so the hot path reads per-patient arrays instead of
+ * string-keyed objects (whose shapes differ per patient with the order metrics first
+ * arrived, which makes every keyed load megamorphic). Indexes live only in memory.
+ */
+const metricIds = new Map<string, number>();
+
+function metricIndex(m: string): number {
+  let i = metricIds.get(m);
+  if (i === undefined) metricIds.set(m, (i = metricIds.size));
+  return i;
+}
+
+const M_RR = metricIndex('respiratory-rate');
+const M_SPO2 = metricIndex('spo2');
+const M_SYS = metricIndex('blood-pressure-systolic');
+const M_TEMP = metricIndex('body-temperature');
+const M_HR = metricIndex('heart-rate');
+const M_PR = metricIndex('pulse-rate');
 
 const NEWS2_SLOT: Partial<Record<Metric, 'rr' | 'spo2' | 'sys' | 'pulse' | 'temp'>> = {
   'respiratory-rate': 'rr',
@@ -272,11 +295,12 @@ function compileRule(def: RuleDefinition, index: number, windowFor: WindowRegist
   const nodes: Node[] = [];
   let hasMissing = false;
   const build = (c: Condition): Node => {
-    const node: Node = { index: nodes.length, def: c, children: [], metrics: new Set(), converters: new Map(), overrides: null, clinicalOnly: def.clinicalGradeOnly, window: null, status: () => UNKNOWN, valueKey: valueKey(c) };
+    const node: Node = { index: nodes.length, def: c, children: [], metrics: new Set(), converters: new Map(), overrides: null, clinicalOnly: def.clinicalGradeOnly, metricIdx: -1, metricIdxs: [], window: null, status: () => UNKNOWN, valueKey: valueKey(c) };
     nodes.push(node);
     switch (c.kind) {
       case 'threshold':
         node.metrics = new Set([c.metric]);
+        node.metricIdx = metricIndex(c.metric);
         if (c.overrides.length) {
           node.overrides = new Map(c.overrides.map((o) => [o.patientId, { level: o.level, clearLevel: o.clearLevel ?? o.level }]));
         }
@@ -292,6 +316,7 @@ function compileRule(def: RuleDefinition, index: number, windowFor: WindowRegist
       case 'missing-data':
         hasMissing = true;
         node.metrics = c.metrics ? new Set(c.metrics) : null;
+        node.metricIdxs = c.metrics ? c.metrics.map(metricIndex) : [];
         break;
       case 'news2':
         node.metrics = new Set(Object.keys(NEWS2_SLOT) as Metric[]);
@@ -367,12 +392,15 @@ interface Evaluation {
   patient: PatientState;
   /** The patient's shared windows by spec index. */
   windows: (SharedWindow | undefined)[];
+  /** The patient's newest readings by metricIndex (the same objects as in `patient.lastByMetric` / `lastClinicalByMetric`). */
+  last: (LatestReading | undefined)[];
+  lastClinical: (LatestReading | undefined)[];
   at: number;
 }
 
 /** The reading a threshold judges, converted to its unit; undefined when there is none or the unit cannot be compared. */
-function thresholdValue(n: Node, c: ThresholdCondition, e: Evaluation): LatestReading | undefined {
-  return (n.clinicalOnly ? e.patient.lastClinicalByMetric : e.patient.lastByMetric)[c.metric];
+function thresholdValue(n: Node, e: Evaluation): LatestReading | undefined {
+  return (n.clinicalOnly ? e.lastClinical : e.last)[n.metricIdx];
 }
 
 function judge(v: number, op: Operator, level: number, clearLevel: number): Status {
@@ -438,13 +466,13 @@ function news2Vitals(n: Node, e: Evaluation): [LatestReading, LatestReading, Lat
 
 /** Band rank of the current NEWS2 (index in NEWS2_BANDS), or -1 when it cannot be scored; allocation-free for the hot path. */
 function news2Rank(n: Node, c: News2Condition, e: Evaluation): number {
-  const latest = latestOf(n, e);
-  const rr = latest['respiratory-rate'];
-  const spo2 = latest.spo2;
-  const sys = latest['blood-pressure-systolic'];
-  const temp = latest['body-temperature'];
-  const hr = latest['heart-rate'];
-  const pr = latest['pulse-rate'];
+  const latest = n.clinicalOnly ? e.lastClinical : e.last;
+  const rr = latest[M_RR];
+  const spo2 = latest[M_SPO2];
+  const sys = latest[M_SYS];
+  const temp = latest[M_TEMP];
+  const hr = latest[M_HR];
+  const pr = latest[M_PR];
   const pulse = hr === undefined ? pr : pr === undefined || hr.t >= pr.t ? hr : pr;
   if (rr === undefined || spo2 === undefined || sys === undefined || pulse === undefined || temp === undefined) return -1;
   if (e.at - Math.min(rr.t, spo2.t, sys.t, pulse.t, temp.t) > c.freshForMs) return -1;
@@ -490,23 +518,31 @@ function news2Score(n: Node, c: News2Condition, e: Evaluation): { score: number;
 }
 
 /** The newest reading a missing-data condition counts, if any. */
-function missingLast(c: MissingDataCondition, latest: Partial<Record<Metric, LatestReading>>, any: LatestReading | null): LatestReading | null {
+function missingLast(n: Node, c: MissingDataCondition, latest: (LatestReading | undefined)[], any: LatestReading | null): LatestReading | null {
   if (c.metrics === undefined) return any;
   let last: LatestReading | null = null;
-  for (const m of c.metrics) {
-    const l = latest[m];
+  const idxs = n.metricIdxs;
+  for (let k = 0; k < idxs.length; k++) {
+    const l = latest[idxs[k]!];
     if (l !== undefined && (last === null || l.t > last.t)) last = l;
   }
   return last;
 }
 
-function missingReading(n: Node, c: MissingDataCondition, patient: PatientState): LatestReading | null {
-  return n.clinicalOnly ? missingLast(c, patient.lastClinicalByMetric, patient.lastClinicalAny) : missingLast(c, patient.lastByMetric, patient.lastAny);
+/** The newest readings of one patient: its state and the runtime's by-metricIndex views of it. */
+interface Latest {
+  patient: PatientState;
+  last: (LatestReading | undefined)[];
+  lastClinical: (LatestReading | undefined)[];
+}
+
+function missingReading(n: Node, c: MissingDataCondition, l: Latest): LatestReading | null {
+  return n.clinicalOnly ? missingLast(n, c, l.lastClinical, l.patient.lastClinicalAny) : missingLast(n, c, l.last, l.patient.lastAny);
 }
 
 /** Since when the condition's metrics have been silent: the newest reading, else the start of monitoring. */
-function missingSince(n: Node, c: MissingDataCondition, patient: PatientState, ctx: PatientRuleContext): number | undefined {
-  return missingReading(n, c, patient)?.t ?? ctx.monitoringSinceMs;
+function missingSince(n: Node, c: MissingDataCondition, l: Latest, ctx: PatientRuleContext): number | undefined {
+  return missingReading(n, c, l)?.t ?? ctx.monitoringSinceMs;
 }
 
 const rank = (b: News2Band) => NEWS2_BANDS.indexOf(b);
@@ -523,7 +559,7 @@ function makeStatus(n: Node): (e: Evaluation) => Status {
       const overrides = n.overrides;
       const unit = c.unit;
       return (e) => {
-        const last = thresholdValue(n, c, e);
+        const last = thresholdValue(n, e);
         if (last === undefined) return UNKNOWN;
         if (fresh !== undefined && e.at - last.t > fresh) return UNKNOWN;
         const v = convert(n, last.unit, unit, last.v);
@@ -552,7 +588,7 @@ function makeStatus(n: Node): (e: Evaluation) => Status {
     }
     case 'missing-data':
       return (e) => {
-        const since = missingSince(n, c, e.patient, e.ctx);
+        const since = missingSince(n, c, e, e.ctx);
         if (since === undefined) return UNKNOWN;
         return e.at - since >= c.forMs ? RAISE : CLEAR;
       };
@@ -616,7 +652,7 @@ function collect(n: Node, e: Evaluation, out: Evidence): void {
   const w = n.window ? e.windows[n.window.index] : undefined;
   switch (c.kind) {
     case 'threshold': {
-      const last = thresholdValue(n, c, e);
+      const last = thresholdValue(n, e);
       const v = last && convert(n, last.unit, c.unit, last.v);
       if (last && v !== undefined) {
         pushId(out.ids, last.id);
@@ -641,8 +677,8 @@ function collect(n: Node, e: Evaluation, out: Evidence): void {
       return;
     }
     case 'missing-data': {
-      const last = missingReading(n, c, e.patient);
-      const since = missingSince(n, c, e.patient, e.ctx);
+      const last = missingReading(n, c, e);
+      const since = missingSince(n, c, e, e.ctx);
       if (last) pushId(out.ids, last.id);
       if (since !== undefined) out.values['hours-without-readings'] = Math.floor((e.at - since) / 3_600_000);
       return;
@@ -671,10 +707,13 @@ function collect(n: Node, e: Evaluation, out: Evidence): void {
 interface PatientRuntime {
   ctx: PatientRuleContext;
   state: PatientState;
-  /** Applicable rules per metric, built on first use. */
-  byMetric: Map<Metric, CompiledRule[]> | null;
-  /** Windows each metric feeds, for the rules that apply to this patient. */
-  windowsByMetric: Map<Metric, WindowSpec[]> | null;
+  /** Applicable rules per metricIndex, built on first use. */
+  byMetric: (CompiledRule[] | undefined)[];
+  /** Windows each metric (by metricIndex) feeds, for the rules that apply to this patient. */
+  windowsByMetric: (WindowSpec[] | undefined)[];
+  /** Newest readings by metricIndex: the same objects as in `state.lastByMetric` and `state.lastClinicalByMetric`. */
+  last: (LatestReading | undefined)[];
+  lastClinical: (LatestReading | undefined)[];
   /** The patient's shared windows by spec index (the same objects as in `state.windows`). */
   windows: (SharedWindow | undefined)[];
   applicable: CompiledRule[] | null;
@@ -735,8 +774,8 @@ export class RuleEngine {
     const rt = this.runtimes.get(ctx.patientId);
     if (rt) {
       rt.ctx = ctx;
-      rt.byMetric = null;
-      rt.windowsByMetric = null;
+      rt.byMetric = [];
+      rt.windowsByMetric = [];
       rt.applicable = null;
       rt.pending = null;
       rt.missing = null;
@@ -761,7 +800,8 @@ export class RuleEngine {
       return;
     }
     const rt = this.runtime(r.patientId);
-    const last = rt.state.lastByMetric[r.metric];
+    const m = metricIndex(r.metric);
+    const last = rt.last[m];
     if (last) {
       if (r.timeMs < last.t) {
         this.ignored.push({ id: r.id, reason: 'out-of-order' });
@@ -773,26 +813,26 @@ export class RuleEngine {
       }
     }
     if (last) setReading(last, r);
-    else rt.state.lastByMetric[r.metric] = { t: r.timeMs, v: r.value, unit: r.unit, id: r.id };
+    else rt.state.lastByMetric[r.metric] = rt.last[m] = { t: r.timeMs, v: r.value, unit: r.unit, id: r.id };
     if (rt.state.lastAny === null) rt.state.lastAny = { t: r.timeMs, v: r.value, unit: r.unit, id: r.id };
     else if (r.timeMs >= rt.state.lastAny.t) setReading(rt.state.lastAny, r);
     if (r.source.grade === 'clinical') {
-      const clinical = rt.state.lastClinicalByMetric[r.metric];
+      const clinical = rt.lastClinical[m];
       if (clinical) setReading(clinical, r);
-      else rt.state.lastClinicalByMetric[r.metric] = { t: r.timeMs, v: r.value, unit: r.unit, id: r.id };
+      else rt.state.lastClinicalByMetric[r.metric] = rt.lastClinical[m] = { t: r.timeMs, v: r.value, unit: r.unit, id: r.id };
       if (rt.state.lastClinicalAny === null) rt.state.lastClinicalAny = { t: r.timeMs, v: r.value, unit: r.unit, id: r.id };
       else if (r.timeMs >= rt.state.lastClinicalAny.t) setReading(rt.state.lastClinicalAny, r);
     }
     if (r.timeMs + this.shortestGapMs < rt.nextDueMs) rt.nextDueMs = r.timeMs + this.shortestGapMs;
     const consumer = r.source.grade !== 'clinical';
-    const specs = this.windowsFor(rt, r.metric);
+    const specs = this.windowsFor(rt, r.metric, m);
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i]!;
       if (consumer && spec.clinicalOnly) continue;
       const v = convertForWindow(spec, r.unit, r.value);
       if (v !== undefined) pushWindow(this.window(rt, spec), spec, r.timeMs, v, r.id);
     }
-    const rules = this.rulesFor(rt, r.metric);
+    const rules = this.rulesFor(rt, r.metric, m);
     const e = this.evaluation(rt, r.timeMs);
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
@@ -858,7 +898,7 @@ export class RuleEngine {
       if (c.kind !== 'missing-data') return Number.NEGATIVE_INFINITY;
       const rs = this.ruleState(rt, rule);
       if (rs.phase !== 'idle') continue; // active: only a reading clears it; pending: judged anyway
-      const since = missingSince(rule.root, c, rt.state, rt.ctx);
+      const since = missingSince(rule.root, c, { patient: rt.state, last: rt.last, lastClinical: rt.lastClinical }, rt.ctx);
       if (since !== undefined) due = Math.min(due, since + c.forMs);
     }
     return due;
@@ -878,8 +918,10 @@ export class RuleEngine {
         state = { lastByMetric: {}, lastClinicalByMetric: {}, lastAny: null, lastClinicalAny: null, windows: {}, rules: {} };
         this.state.patients[patientId] = state;
       }
-      rt = { ctx: this.contexts.get(patientId) ?? emptyContext(patientId), state, byMetric: null, windowsByMetric: null, windows: [], applicable: null, pending: null, missing: null, ruleStates: [], nextDueMs: Number.NEGATIVE_INFINITY, phases: new Uint8Array(this.rules.length) };
+      rt = { ctx: this.contexts.get(patientId) ?? emptyContext(patientId), state, byMetric: [], windowsByMetric: [], last: [], lastClinical: [], windows: [], applicable: null, pending: null, missing: null, ruleStates: [], nextDueMs: Number.NEGATIVE_INFINITY, phases: new Uint8Array(this.rules.length) };
       for (const spec of this.windowSpecs) rt.windows[spec.index] = state.windows[spec.key];
+      for (const [metric, l] of Object.entries(state.lastByMetric)) rt.last[metricIndex(metric)] = l;
+      for (const [metric, l] of Object.entries(state.lastClinicalByMetric)) rt.lastClinical[metricIndex(metric)] = l;
       for (const rule of this.rules) {
         const rs = state.rules[rule.def.id];
         if (rs && rs.version === rule.def.version) rt.phases[rule.index] = PHASE_CODE[rs.phase];
@@ -896,24 +938,22 @@ export class RuleEngine {
     return rt.applicable;
   }
 
-  private rulesFor(rt: PatientRuntime, metric: Metric): CompiledRule[] {
-    rt.byMetric ??= new Map();
-    let list = rt.byMetric.get(metric);
+  private rulesFor(rt: PatientRuntime, metric: Metric, m: number): CompiledRule[] {
+    let list = rt.byMetric[m];
     if (!list) {
       list = this.applicableRules(rt).filter((r) => r.metrics === null || r.metrics.has(metric));
-      rt.byMetric.set(metric, list);
+      rt.byMetric[m] = list;
     }
     return list;
   }
 
-  private windowsFor(rt: PatientRuntime, metric: Metric): WindowSpec[] {
-    rt.windowsByMetric ??= new Map();
-    let list = rt.windowsByMetric.get(metric);
+  private windowsFor(rt: PatientRuntime, metric: Metric, m: number): WindowSpec[] {
+    let list = rt.windowsByMetric[m];
     if (!list) {
       const used = new Set<WindowSpec>();
       for (const rule of this.applicableRules(rt)) for (const n of rule.nodes) if (n.window && n.window.metric === metric) used.add(n.window);
       list = [...used].sort((a, b) => a.index - b.index);
-      rt.windowsByMetric.set(metric, list);
+      rt.windowsByMetric[m] = list;
     }
     return list;
   }
@@ -931,12 +971,14 @@ export class RuleEngine {
   }
 
   /** One reused evaluation record: allocating one per rule and reading would dominate garbage collection. */
-  private readonly scratch: Evaluation = { ctx: emptyContext(''), patient: { lastByMetric: {}, lastClinicalByMetric: {}, lastAny: null, lastClinicalAny: null, windows: {}, rules: {} }, windows: [], at: 0 };
+  private readonly scratch: Evaluation = { ctx: emptyContext(''), patient: { lastByMetric: {}, lastClinicalByMetric: {}, lastAny: null, lastClinicalAny: null, windows: {}, rules: {} }, windows: [], last: [], lastClinical: [], at: 0 };
 
   private evaluation(rt: PatientRuntime, at: number): Evaluation {
     this.scratch.ctx = rt.ctx;
     this.scratch.patient = rt.state;
     this.scratch.windows = rt.windows;
+    this.scratch.last = rt.last;
+    this.scratch.lastClinical = rt.lastClinical;
     this.scratch.at = at;
     return this.scratch;
   }
