@@ -19,6 +19,7 @@ const benches: Record<string, () => Promise<BenchSection>> = {
   rules: async () => (await import('./rules.bench')).benchRules(),
   dashboard: async () => (await import('./dashboard.bench')).benchDashboard(),
   backup: async () => (await import('./backup.bench')).benchBackup(),
+  crm: async () => (await import('./crm.bench')).benchCrm(),
 };
 
 const RESULTS = 'docs/bench-results.json';
