@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, daysBetween, localDate, localDayBoundaries, localMonth, type IsoDate } from './local-days';
+import { addDays, daysBetween, localDate, localDayBoundaries, localMonth, type IsoDate } from '../time/local-days';
 
 /**
  * US remote physiologic monitoring (RPM) billing rules, as one table of data a clinic can

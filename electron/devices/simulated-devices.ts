@@ -17,20 +17,13 @@ import { ContourSimulator } from '../../native/simulators/hid/contour-simulator'
 import { FreeStyleSimulator } from '../../native/simulators/hid/freestyle-simulator';
 import { addMinutes, generateGlucoseRecords } from '../../native/simulators/hid/glucose-records';
 import type { SimulatorEntry } from './device-catalog';
+import { wallClockAt, wallMs } from './session/device-clock';
 import type { DeviceDriver } from './session/driver';
 
 type SimulatedTarget = Extract<DeviceTarget, { kind: 'simulated' }>;
 
 const STEP_MINUTES = 360;
 
-/** The clinic's wall time now, as the devices' own clocks show it (no zone). */
-function wallNow(utcMs: number, timeZone: string): DeviceTime {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year!, month: p.month!, day: p.day!, hours: p.hour!, minutes: p.minute!, seconds: p.second! };
-}
-const wallAsUtcMs = (t: DeviceTime) => Date.UTC(t.year, t.month - 1, t.day, t.hours, t.minutes, t.seconds);
 
 /** A stable seed per serial, so one training device always holds the same readings. */
 function seedOf(serial: string): number {
@@ -46,7 +39,7 @@ function meterRecords(t: SimulatedTarget, meterNow: DeviceTime, unit: 'mg/dL' | 
   return generateGlucoseRecords({ count, start, stepMinutes: STEP_MINUTES, unit, seed: seedOf(t.serial) });
 }
 
-const meterNowFor = (t: SimulatedTarget, hostUtcMs: number, timeZone: string) => addMinutes(wallNow(hostUtcMs, timeZone), t.clockSkewMinutes ?? 0);
+const meterNowFor = (t: SimulatedTarget, hostUtcMs: number, timeZone: string) => addMinutes(wallClockAt(hostUtcMs, timeZone), t.clockSkewMinutes ?? 0);
 
 /**
  * A Bluetooth device that indicates its stored measurements on connection (cuff, thermometer,
@@ -59,7 +52,7 @@ function storedMeasurementSimulator(profile: StoredMeasurementProfile, name: str
     info: { name, label, family: STORED_MEASUREMENT_PROFILES[profile].family, transport: 'ble', mode: 'download' },
     driver: createStoredMeasurementDriver(profile, { quietMs: 50 }) as DeviceDriver<unknown>,
     openLink: (t, hostUtcMs, timeZone) => {
-      const trueWall = wallAsUtcMs(wallNow(hostUtcMs, timeZone));
+      const trueWall = wallMs(wallClockAt(hostUtcMs, timeZone));
       const link = make({
         serial: t.serial,
         records: t.records ?? 12,
@@ -101,7 +94,7 @@ export function simulatedDevices(): SimulatorEntry[] {
       info: { name: 'ble-glucose-meter', label: 'Bluetooth glucose meter', family: 'ble-glucose', transport: 'ble', mode: 'download' },
       driver: createBleGlucoseDriver() as DeviceDriver<unknown>,
       openLink: (t, hostUtcMs, timeZone) => {
-        const trueWall = wallAsUtcMs(wallNow(hostUtcMs, timeZone));
+        const trueWall = wallMs(wallClockAt(hostUtcMs, timeZone));
         const link = new SimulatedGlucoseMeter({
           serial: t.serial,
           records: t.records ?? 24,

@@ -1,17 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { setUpClinic, shot } from './helpers';
+import { createPatient, setUpClinic, shot } from './helpers';
 
 test('pair a training meter to a patient, download it, and a second download adds nothing', async ({ page }) => {
   await setUpClinic(page, 'empty');
-  await page.goto('/#/patients/new');
-  await page.getByLabel('Given name *').fill('Tomas');
-  await page.getByLabel('Family name *').fill('Lindqvist');
-  await page.getByLabel('Date of birth *').fill('1961-09-30');
-  await page.locator('select[name=sex]').selectOption('male');
-  await page.getByLabel('MRN *').fill('DEV-1');
-  await page.getByLabel('Phone', { exact: true }).fill('+46 70 555 0101');
-  await page.getByRole('button', { name: /Create patient/ }).click();
-  await expect(page.getByText('Saved Lindqvist, Tomas.')).toBeVisible();
+  await createPatient(page, 'Tomas', 'Lindqvist', 'DEV-1', { birthDate: '1961-09-30', sex: 'male', phone: '+46 70 555 0101' });
 
   await page.getByRole('link', { name: /Devices/ }).click();
   await expect(page.getByText('No device is paired yet')).toBeVisible();

@@ -21,3 +21,16 @@ export async function setUpClinic(page: Page, start: 'demo' | 'empty', demoCount
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
+
+/** Registers a patient through the form and waits for the saved notice (the profile opens). */
+export async function createPatient(page: Page, given: string, family: string, mrn: string, o: { birthDate?: string; sex?: 'female' | 'male'; phone?: string } = {}): Promise<void> {
+  await page.goto('/#/patients/new');
+  await page.getByLabel('Given name *').fill(given);
+  await page.getByLabel('Family name *').fill(family);
+  await page.getByLabel('Date of birth *').fill(o.birthDate ?? '1950-05-05');
+  await page.locator('select[name=sex]').selectOption(o.sex ?? 'male');
+  await page.getByLabel('MRN *').fill(mrn);
+  await page.getByLabel('Phone', { exact: true }).fill(o.phone ?? '+1 555 0100 2000');
+  await page.getByRole('button', { name: /Create patient/ }).click();
+  await expect(page.getByText(`Saved ${family}, ${given}.`)).toBeVisible();
+}

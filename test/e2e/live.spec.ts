@@ -1,17 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { setUpClinic, shot } from './helpers';
+import { createPatient, setUpClinic, shot } from './helpers';
 
 test('a training chest strap streams live heart rate into a patient; a sustained tachycardia raises exactly one alert', async ({ page }) => {
   await setUpClinic(page, 'empty');
-  await page.goto('/#/patients/new');
-  await page.getByLabel('Given name *').fill('Ines');
-  await page.getByLabel('Family name *').fill('Barros');
-  await page.getByLabel('Date of birth *').fill('1957-02-11');
-  await page.locator('select[name=sex]').selectOption('female');
-  await page.getByLabel('MRN *').fill('LIVE-1');
-  await page.getByLabel('Phone', { exact: true }).fill('+351 21 555 0101');
-  await page.getByRole('button', { name: /Create patient/ }).click();
-  await expect(page.getByText('Saved Barros, Ines.')).toBeVisible();
+  await createPatient(page, 'Ines', 'Barros', 'LIVE-1', { birthDate: '1957-02-11', sex: 'female', phone: '+351 21 555 0101' });
 
   await page.getByRole('link', { name: /Devices/ }).click();
   await page.getByRole('button', { name: 'Pair a device' }).click();
@@ -56,15 +48,7 @@ test('a training chest strap streams live heart rate into a patient; a sustained
 
 test('a training Polar H10 streams ECG: the strip draws, the heart rate comes from its beats, and the waveform is kept', async ({ page }) => {
   await setUpClinic(page, 'empty');
-  await page.goto('/#/patients/new');
-  await page.getByLabel('Given name *').fill('Tove');
-  await page.getByLabel('Family name *').fill('Lund');
-  await page.getByLabel('Date of birth *').fill('1962-06-30');
-  await page.locator('select[name=sex]').selectOption('female');
-  await page.getByLabel('MRN *').fill('ECG-1');
-  await page.getByLabel('Phone', { exact: true }).fill('+46 8 555 0101');
-  await page.getByRole('button', { name: /Create patient/ }).click();
-  await expect(page.getByText('Saved Lund, Tove.')).toBeVisible();
+  await createPatient(page, 'Tove', 'Lund', 'ECG-1', { birthDate: '1962-06-30', sex: 'female', phone: '+46 8 555 0101' });
 
   await page.getByRole('link', { name: /Devices/ }).click();
   await page.getByRole('button', { name: 'Pair a device' }).click();

@@ -1,17 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { setUpClinic, shot } from './helpers';
-
-async function createPatient(page: Page, given: string, family: string, mrn: string) {
-  await page.goto('/#/patients/new');
-  await page.getByLabel('Given name *').fill(given);
-  await page.getByLabel('Family name *').fill(family);
-  await page.getByLabel('Date of birth *').fill('1950-05-05');
-  await page.locator('select[name=sex]').selectOption('male');
-  await page.getByLabel('MRN *').fill(mrn);
-  await page.getByLabel('Phone', { exact: true }).fill('+1 555 0100 2000');
-  await page.getByRole('button', { name: /Create patient/ }).click();
-  await expect(page.getByText(`Saved ${family}, ${given}.`)).toBeVisible();
-}
+import { createPatient, setUpClinic, shot } from './helpers';
 
 function nextWeekday(hour: number): string {
   const d = new Date();

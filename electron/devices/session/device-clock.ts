@@ -1,3 +1,4 @@
+import { wallTime } from '../../../common/time/local-days';
 import type { DeviceTime } from '../drivers/types';
 
 /**
@@ -30,6 +31,12 @@ export interface CorrectedTime {
    *  'dst-repeat': it occurs twice (fall back); the earlier instant was taken unless that would
    *  reorder the records. */
   dst?: 'dst-gap' | 'dst-repeat';
+}
+
+/** The wall clock of `timeZone` at `utcMs`, as a device would show it. */
+export function wallClockAt(utcMs: number, timeZone: string): DeviceTime {
+  const w = wallTime(utcMs, timeZone);
+  return { year: w.year, month: w.month, day: w.day, hours: w.hour, minutes: w.minute, seconds: w.second };
 }
 
 /** Wall time as epoch ms "as if UTC" — arithmetic on wall clocks without any zone. */

@@ -1,6 +1,6 @@
 import type { DeviceTime } from '../drivers/types';
 import { DecodeError } from '../drivers/types';
-import { compareClocks, correctDeviceTime, formatDeviceTime, type ClockCorrection } from './device-clock';
+import { compareClocks, correctDeviceTime, formatDeviceTime, wallClockAt, type ClockCorrection } from './device-clock';
 import type { DeviceDriver, SessionIo } from './driver';
 import { DeviceError, type DeviceConfig, type DeviceReading, type DownloadEvent, type DownloadSummary, type RawCaptureEntry } from './types';
 
@@ -107,7 +107,7 @@ export async function runDownload<L>(o: DownloadOptions<L>): Promise<DownloadRes
         const minutes = Math.round(clock.offsetMs / 60_000);
         warnings.push(`The device clock is ${Math.abs(minutes)} minutes ${minutes > 0 ? 'behind' : 'ahead'}; readings were corrected.`);
         if (o.setClockIfSkewed && config.canSetClock && o.driver.setClock) {
-          await o.driver.setClock(link, io, wallNow(o.hostUtcMs(), o.timeZone));
+          await o.driver.setClock(link, io, wallClockAt(o.hostUtcMs(), o.timeZone));
           warnings.push('The device clock was set to the workstation time.');
         }
       }
@@ -178,13 +178,6 @@ function correctAll(decoded: ReturnType<DeviceDriver<unknown>['decode']>, config
     out.push({ ...r, id, utcMs: c.utcMs, deviceTimeRaw: formatDeviceTime(r.deviceTime), clockOffsetMs: clock.offsetMs, ...(c.dst ? { dst: c.dst } : {}) });
   }
   return out;
-}
-
-function wallNow(utcMs: number, timeZone: string): DeviceTime {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year!, month: p.month!, day: p.day!, hours: p.hour!, minutes: p.minute!, seconds: p.second! };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {

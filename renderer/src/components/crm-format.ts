@@ -1,4 +1,4 @@
-import { localDate } from '../../../common/billing/local-days';
+import { localDate } from '../../../common/time/local-days';
 
 /** The clinic's calendar zone: this workstation's zone (clinic settings may name one later). */
 export function clinicZone(): string {

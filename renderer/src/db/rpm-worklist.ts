@@ -1,5 +1,5 @@
 import type { IndexableType } from 'dexie';
-import { localMonth } from '../../../common/billing/local-days';
+import { localMonth } from '../../../common/time/local-days';
 import {
   currentPeriod,
   DEFAULT_RPM_RULES,

@@ -1,7 +1,7 @@
 import type { Table } from 'dexie';
 import { z } from 'zod';
 import type { AuditAction } from '../../../common/audit/chain';
-import { localDate } from '../../../common/billing/local-days';
+import { localDate } from '../../../common/time/local-days';
 import { currentConsents, type ConsentDecision, type ConsentPurpose } from '../../../common/consent/consent';
 import { ageOn, CONTACT_CHANNELS, type ContactChannel } from '../../../common/patient/patient';
 import type { SyncedRow } from '../../../common/sync/stamped';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, localDate, localDayBoundaries, startOfLocalDay, TimeZoneError } from '../../../common/billing/local-days';
+import { addDays, daysBetween, localDate, localDayBoundaries, startOfLocalDay, TimeZoneError } from '../../../common/time/local-days';
 import {
   currentPeriod,
   daysWithReadings,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimeZoneError } from '../../../common/billing/local-days';
+import { TimeZoneError } from '../../../common/time/local-days';
 import { adherence, changeOverWindow, DAY_MS, slope, TrendError, windowStats } from '../../../renderer/src/engine/signal/trends';
 
 const T = Date.UTC(2026, 0, 10, 8); // a Saturday morning, UTC

@@ -1,4 +1,4 @@
-import { addDays, localDate, type IsoDate } from '../../../../common/billing/local-days';
+import { addDays, localDate, type IsoDate } from '../../../../common/time/local-days';
 
 /**
  * Trends of a point-reading series (weight, blood pressure, glucose…): least-squares slope per

@@ -28,14 +28,14 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
         second: '2-digit',
       });
     } catch {
-      throw new TimeZoneError(`"${zone}" is not a time zone this system knows (use an IANA name such as America/Chicago)`);
+      throw new TimeZoneError(`unknown time zone "${zone}" (use an IANA name such as America/Chicago)`);
     }
     formatters.set(zone, f);
   }
   return f;
 }
 
-interface WallTime {
+export interface WallTime {
   year: number;
   month: number;
   day: number;
@@ -44,7 +44,8 @@ interface WallTime {
   second: number;
 }
 
-function wallTime(ms: number, zone: string): WallTime {
+/** The zone's wall clock at instant `ms`. */
+export function wallTime(ms: number, zone: string): WallTime {
   const out: Record<string, number> = {};
   for (const p of formatterFor(zone).formatToParts(new Date(ms))) {
     if (p.type !== 'literal') out[p.type] = Number(p.value);
