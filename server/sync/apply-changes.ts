@@ -1,5 +1,5 @@
-import { mergeRow } from '../../common/sync/merge';
-import { rowFields, type Change, type FieldMap, type FieldValue } from '../../common/sync/protocol';
+import { MergeError, mergeRow } from '../../common/sync/merge';
+import { RESERVED_FIELDS, isFieldName, rowFields, type Change, type FieldMap, type FieldValue } from '../../common/sync/protocol';
 import { toNumber, type Database, type Queryable } from '../db/database';
 import { HttpError } from '../http/errors';
 
@@ -22,6 +22,24 @@ interface HeldRow {
 }
 
 const rowKey = (table: string, rowId: string) => `${table}\u0000${rowId}`;
+
+/**
+ * The fields of a row the server does not hold yet: the change's fields without the reserved
+ * names — exactly what merging them into nothing gives (mergeRow in common/sync/merge.ts:
+ * every field is new, nothing is overwritten), without copying each field of a large push.
+ * Field names are checked as the merge checks them; `valid` remembers names already checked
+ * in this call, since a batch repeats the same few names.
+ */
+function firstWrite(fields: FieldMap, valid: Set<string>): FieldMap {
+  let reserved = false;
+  for (const name of Object.keys(fields)) {
+    if (valid.has(name)) continue;
+    if (RESERVED_FIELDS.has(name)) reserved = true;
+    else if (isFieldName(name)) valid.add(name);
+    else throw new MergeError(`not a field name: ${name.slice(0, 64)}`);
+  }
+  return reserved ? rowFields(fields) : fields;
+}
 
 /**
  * Applies changes for one clinic in ONE transaction: the clinic's counter row is locked
@@ -70,9 +88,20 @@ export async function applyInTransaction(tx: Queryable, clinicId: string, change
 
   const changeRows: { c: string; v: number; t: string; r: string }[] = [];
   const conflictRows: { v: number; s: number; c: string; t: string; r: string; f: string; l: FieldValue; k: FieldValue }[] = [];
+  const validNames = new Set<string>();
   for (const c of fresh) {
     version++;
+    changeRows.push({ c: c.changeId, v: version, t: c.table, r: c.rowId });
     const row = held.get(rowKey(c.table, c.rowId))!;
+    if (!row.fields) {
+      const fields = firstWrite(c.fields, validNames);
+      if (Object.keys(fields).length) {
+        row.fields = fields;
+        row.version = version;
+        row.dirty = true;
+      }
+      continue;
+    }
     const merged = mergeRow(c.table, row.fields, rowFields(c.fields));
     if (merged.changed.length) {
       row.fields = merged.fields;
@@ -80,7 +109,6 @@ export async function applyInTransaction(tx: Queryable, clinicId: string, change
       row.dirty = true;
     }
     merged.overwritten.forEach((o, i) => conflictRows.push({ v: version, s: i, c: c.changeId, t: c.table, r: c.rowId, f: o.field, l: o.lost, k: o.kept }));
-    changeRows.push({ c: c.changeId, v: version, t: c.table, r: c.rowId });
   }
 
   const dirty = keys.filter((k) => k.dirty);
@@ -89,7 +117,7 @@ export async function applyInTransaction(tx: Queryable, clinicId: string, change
   await tx.query(
     `WITH written AS (
        INSERT INTO sync_rows (clinic_id, table_name, row_id, fields, version)
-       SELECT $1, x.t, x.r, x.f, x.v FROM jsonb_to_recordset($2::jsonb) AS x(t text, r text, f jsonb, v bigint)
+       SELECT $1, x.t, x.r, x.f, x.v FROM json_to_recordset($2::json) AS x(t text, r text, f json, v bigint)
        ON CONFLICT (clinic_id, table_name, row_id) DO UPDATE SET fields = EXCLUDED.fields, version = EXCLUDED.version
      ), applied AS (
        INSERT INTO sync_changes (clinic_id, change_id, version, table_name, row_id)

