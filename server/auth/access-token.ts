@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { ROLES, type Role } from '../../common/security/roles';
 
 /**
  * Short-lived access tokens: base64url(JSON claims) '.' base64url(HMAC-SHA-256). The key
@@ -8,15 +9,22 @@ import { z } from 'zod';
  */
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 
-export const AccessClaimsSchema = z.object({
-  /** User id, or workstation id for a workstation's token. */
-  sub: z.string(),
-  clinic: z.string(),
-  kind: z.enum(['user', 'workstation']),
-  role: z.enum(['admin', 'staff', 'workstation']),
-  /** Expiry, epoch seconds. */
-  exp: z.number().int(),
-});
+/** The roles of schema 1, still found in tokens signed before the upgrade (they live 15 minutes). */
+export const LEGACY_ROLES: Readonly<Record<string, Role>> = { admin: 'administrator', staff: 'clinician' };
+export const fromLegacyRole = (role: unknown): unknown => (typeof role === 'string' && Object.hasOwn(LEGACY_ROLES, role) ? LEGACY_ROLES[role] : role);
+
+export const AccessClaimsSchema = z
+  .object({
+    /** User id, or workstation id for a workstation's token. */
+    sub: z.string(),
+    clinic: z.string(),
+    kind: z.enum(['user', 'workstation']),
+    /** A user's role, or 'workstation' for a workstation's token. */
+    role: z.preprocess(fromLegacyRole, z.enum([...ROLES, 'workstation'])),
+    /** Expiry, epoch seconds. */
+    exp: z.number().int(),
+  })
+  .refine((c) => (c.kind === 'workstation') === (c.role === 'workstation'), 'a workstation token carries the workstation role, a user token a user role');
 export type AccessClaims = z.infer<typeof AccessClaimsSchema>;
 
 function mac(key: string, payload: string): Buffer {

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { newId } from '../../common/ids';
 import type { ServerContext } from '../context';
 import { HttpError, parse } from '../http/errors';
-import { signAccessToken } from './access-token';
-import { requireCaller } from './guard';
+import { fromLegacyRole, signAccessToken } from './access-token';
+import { ROLES, type Role } from '../../common/security/roles';
+import { requirePermission } from './guard';
 import { consumeSetupToken } from './installation';
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from './passwords';
 import { formatCredential, parseCredential, randomSecret, secretMatches, sha256Hex } from './secrets';
@@ -22,7 +23,8 @@ const Uuid = z.uuid();
 const BootstrapBody = z.object({ setupToken: z.string().min(1).max(200), clinicName: Name, admin: z.object({ email: Email, name: Name, password: Password }).strict() }).strict();
 const SignInBody = z.object({ clinicId: Uuid, email: Email, password: z.string().min(1).max(256) }).strict();
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(200) }).strict();
-const NewUserBody = z.object({ email: Email, name: Name, role: z.enum(['admin', 'staff']), password: Password }).strict();
+// 'admin' and 'staff' (schema 1) are still accepted, as administrator and clinician.
+const NewUserBody = z.object({ email: Email, name: Name, role: z.preprocess(fromLegacyRole, z.enum(ROLES)), password: Password }).strict();
 const EnrolmentCodeBody = z.object({ note: z.string().max(120).optional() }).strict();
 const EnrolBody = z.object({ code: z.string().min(1).max(200), name: Name }).strict();
 const CredentialBody = z.object({ credential: z.string().min(1).max(200) }).strict();
@@ -30,7 +32,7 @@ const CredentialBody = z.object({ credential: z.string().min(1).max(200) }).stri
 interface UserRow {
   user_id: string;
   name: string;
-  role: 'admin' | 'staff';
+  role: Role;
   password_hash: string;
   locked: boolean;
 }
@@ -56,7 +58,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, sig
     return formatCredential({ kind: 'rt', clinicId, id, secret });
   }
 
-  function userSession(clinicId: string, user: { user_id: string; name: string; role: 'admin' | 'staff' }, refreshToken: string) {
+  function userSession(clinicId: string, user: { user_id: string; name: string; role: Role }, refreshToken: string) {
     const access = signAccessToken(ctx.tokenKey, { sub: user.user_id, clinic: clinicId, kind: 'user', role: user.role }, Date.now());
     return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, clinicId, user: { id: user.user_id, name: user.name, role: user.role } };
   }
@@ -69,7 +71,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, sig
     await db.transaction(async (tx) => {
       if (!(await consumeSetupToken(tx, body.setupToken))) throw new HttpError(403, 'bad-setup-token', 'the setup token is unknown or was already used');
       await tx.query('INSERT INTO clinics (clinic_id, name) VALUES ($1, $2)', [clinicId, body.clinicName]);
-      await tx.query("INSERT INTO users (clinic_id, user_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, 'admin', $5)", [clinicId, userId, body.admin.email, body.admin.name, passwordHash]);
+      await tx.query("INSERT INTO users (clinic_id, user_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, 'administrator', $5)", [clinicId, userId, body.admin.email, body.admin.name, passwordHash]);
     });
     request.log.info({ clinicId }, 'clinic created');
     return reply.status(201).send({ clinicId, userId });
@@ -143,7 +145,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, sig
   });
 
   app.post('/admin/users', async (request, reply) => {
-    const caller = requireCaller(request, ctx.tokenKey, ['admin']);
+    const caller = requirePermission(request, ctx.tokenKey, 'manage', 'user');
     const body = parse(NewUserBody, request.body);
     const userId = newId();
     const hash = await hashPassword(body.password, ctx.hashing);
@@ -156,7 +158,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, sig
   });
 
   app.post('/admin/enrolment-codes', async (request, reply) => {
-    const caller = requireCaller(request, ctx.tokenKey, ['admin']);
+    const caller = requirePermission(request, ctx.tokenKey, 'manage', 'settings');
     parse(EnrolmentCodeBody, request.body ?? {});
     const id = newId();
     const secret = randomSecret();
@@ -202,7 +204,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, sig
   });
 
   app.delete('/admin/workstations/:id', async (request, reply) => {
-    const caller = requireCaller(request, ctx.tokenKey, ['admin']);
+    const caller = requirePermission(request, ctx.tokenKey, 'manage', 'settings');
     const { id } = parse(z.object({ id: Uuid }), request.params);
     const rows = await db.query('UPDATE workstations SET revoked_at = coalesce(revoked_at, now()) WHERE clinic_id = $1 AND workstation_id = $2 RETURNING workstation_id', [caller.clinic, id]);
     if (!rows.length) throw new HttpError(404, 'not-found', 'no such workstation in this clinic');

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { newId } from '../../common/ids';
-import { requireCaller } from '../auth/guard';
+import { requirePermission } from '../auth/guard';
 import { formatCredential, parseCredential, randomSecret, secretMatches, sha256Hex } from '../auth/secrets';
 import type { ServerContext } from '../context';
 import type { Queryable } from '../db/database';
@@ -28,7 +28,7 @@ export async function deviceKeyHolder(db: Queryable, key: string | undefined): P
 /** Administrators issue a key per connected device, bound to one patient of their clinic, and revoke it. */
 export function registerDeviceKeyRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/admin/device-keys', async (request, reply) => {
-    const caller = requireCaller(request, ctx.tokenKey, ['admin']);
+    const caller = requirePermission(request, ctx.tokenKey, 'create', 'device');
     const body = parse(NewKeyBody, request.body);
     const patient = await ctx.db.query("SELECT 1 FROM sync_rows WHERE clinic_id = $1 AND table_name = 'patients' AND row_id = $2", [caller.clinic, body.patientId]);
     if (!patient.length) throw new HttpError(404, 'unknown-patient', 'no such patient in this clinic (sync the patient first)');
@@ -40,7 +40,7 @@ export function registerDeviceKeyRoutes(app: FastifyInstance, ctx: ServerContext
   });
 
   app.get('/admin/device-keys', async (request) => {
-    const caller = requireCaller(request, ctx.tokenKey, ['admin']);
+    const caller = requirePermission(request, ctx.tokenKey, 'read', 'device');
     const rows = await ctx.db.query<{ key_id: string; patient_id: string; label: string; created_at: Date; revoked_at: Date | null }>(
       'SELECT key_id::text, patient_id, label, created_at, revoked_at FROM device_keys WHERE clinic_id = $1 ORDER BY created_at',
       [caller.clinic],
@@ -49,7 +49,7 @@ export function registerDeviceKeyRoutes(app: FastifyInstance, ctx: ServerContext
   });
 
   app.delete('/admin/device-keys/:id', async (request, reply) => {
-    const caller = requireCaller(request, ctx.tokenKey, ['admin']);
+    const caller = requirePermission(request, ctx.tokenKey, 'delete', 'device');
     const { id } = parse(z.object({ id: z.uuid() }), request.params);
     const rows = await ctx.db.query('UPDATE device_keys SET revoked_at = coalesce(revoked_at, now()) WHERE clinic_id = $1 AND key_id = $2 RETURNING key_id', [caller.clinic, id]);
     if (!rows.length) throw new HttpError(404, 'not-found', 'no such device key in this clinic');

@@ -14,6 +14,7 @@ import type { CareProgram, Enrolment } from '../../../common/programs/program';
 import type { ClinicalNote } from '../../../common/notes/note';
 import { migrations } from './migrations/index';
 import { immutableOutboxMiddleware } from './outbox-middleware';
+import { permissionMiddleware } from './permission-middleware';
 
 /** A patient as stored: the synced record plus derived, local-only index fields. */
 export interface PatientRow extends Patient {
@@ -63,6 +64,7 @@ export class CareLoopDb extends Dexie {
     super(name, options);
     // Immutable rows (observations, device sessions) reach the sync outbox in their own write's transaction.
     this.use(immutableOutboxMiddleware);
+    this.use(permissionMiddleware(this));
     for (const m of migrations) {
       const v = this.version(m.version).stores(m.stores);
       if (m.upgrade) v.upgrade(m.upgrade);

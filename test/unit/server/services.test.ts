@@ -107,7 +107,7 @@ describe.each(backends())('server services on $name', (backend) => {
 
       it('enrols workstations by one-time codes from an administrator only, and revokes them', async () => {
         const clinic = await createClinic(app);
-        const staff = await app.inject({ method: 'POST', url: '/admin/users', headers: auth(clinic.adminToken), payload: { email: 'nurse@example.org', name: 'Nurse', role: 'staff', password: PASSWORD } });
+        const staff = await app.inject({ method: 'POST', url: '/admin/users', headers: auth(clinic.adminToken), payload: { email: 'nurse@example.org', name: 'Nurse', role: 'nurse', password: PASSWORD } });
         expect(staff.statusCode).toBe(201);
         const staffToken = (await app.inject({ method: 'POST', url: '/auth/sign-in', payload: { clinicId: clinic.clinicId, email: 'nurse@example.org', password: PASSWORD } })).json<{ accessToken: string }>().accessToken;
         expect((await app.inject({ method: 'POST', url: '/admin/enrolment-codes', headers: auth(staffToken), payload: {} })).statusCode).toBe(403);
@@ -123,9 +123,9 @@ describe.each(backends())('server services on $name', (backend) => {
 
       it('refuses access tokens signed with another key or expired', async () => {
         const clinic = await createClinic(app);
-        const forged = signAccessToken(Buffer.alloc(32, 7).toString('base64url'), { sub: newId(), clinic: clinic.clinicId, kind: 'user', role: 'admin' }, Date.now()).token;
+        const forged = signAccessToken(Buffer.alloc(32, 7).toString('base64url'), { sub: newId(), clinic: clinic.clinicId, kind: 'user', role: 'administrator' }, Date.now()).token;
         expect((await app.inject({ url: '/sync/pull', headers: auth(forged) })).statusCode).toBe(401);
-        const expired = signAccessToken(app.careloop.ctx.tokenKey, { sub: newId(), clinic: clinic.clinicId, kind: 'user', role: 'admin' }, Date.now() - 16 * 60_000).token;
+        const expired = signAccessToken(app.careloop.ctx.tokenKey, { sub: newId(), clinic: clinic.clinicId, kind: 'user', role: 'administrator' }, Date.now() - 16 * 60_000).token;
         expect((await app.inject({ url: '/sync/pull', headers: auth(expired) })).statusCode).toBe(401);
       });
     });
