@@ -57,7 +57,33 @@ export type AuditAction =
   | 'workflow.undo'
   | 'sync.adopt-clinic'
   | 'segment.create'
-  | 'segment.update';
+  | 'segment.update'
+  | 'user.create'
+  | 'user.update'
+  | 'user.password-reset'
+  | 'user.disable'
+  | 'user.enable'
+  | 'session.sign-in'
+  | 'session.sign-in-failed'
+  | 'session.lock'
+  | 'session.unlock'
+  | 'session.unlock-failed'
+  | 'session.locked-out'
+  | 'session.sign-out'
+  | 'security-settings.update'
+  | 'patient.break-glass'
+  | 'break-glass.review'
+  | 'export'
+  | 'print'
+  | 'share'
+  | 'disclosure.refuse'
+  | 'reading.refuse'
+  | 'patient.restrict'
+  | 'patient.restriction-lift'
+  | 'patient.erase'
+  | 'patient.erase-refuse'
+  | 'settings.retention'
+  | 'audit.export';
 
 export interface AuditContent {
   id: string;
@@ -108,21 +134,58 @@ function contentOf(e: AuditEntry): AuditContent {
   return content;
 }
 
-/** Checks a chain in order; names the first entry that was altered, removed or reordered. */
-export function verifyAuditChain(entries: readonly AuditEntry[], hashFn: typeof auditHash = auditHash): ChainVerdict {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  for (const e of entries) {
-    if (e.seq !== expectedSeq) {
-      const later = entries.some((x) => x.seq === expectedSeq);
-      return { intact: false, entries: entries.length, firstBadSeq: expectedSeq, problem: later || e.seq < expectedSeq ? 'reordered' : 'removed' };
-    }
-    if (e.prevHash !== prevHash) return { intact: false, entries: entries.length, firstBadSeq: e.seq, problem: 'broken-link' };
-    if (hashFn(contentOf(e), e.seq, e.prevHash) !== e.hash) {
-      return { intact: false, entries: entries.length, firstBadSeq: e.seq, problem: 'altered' };
-    }
-    prevHash = e.hash;
-    expectedSeq++;
+/** An entry's hash computed from the stored entry (its content, seq and prevHash), as auditHash gives it. */
+export type AuditEntryHash = (entry: AuditEntry) => string;
+
+/**
+ * Checks a chain in order, a slice at a time (the audit screen shows progress); names the
+ * first entry that was altered, removed or reordered. verifyAuditChain runs it in one go.
+ */
+export class AuditChainCheck {
+  private prevHash = GENESIS_HASH;
+  private next = 0;
+  private verdict: ChainVerdict | undefined;
+
+  constructor(
+    private readonly entries: readonly AuditEntry[],
+    private readonly entryHash: AuditEntryHash,
+  ) {}
+
+  /** Entries checked so far. */
+  get checked(): number {
+    return this.next;
   }
-  return { intact: true, entries: entries.length };
+
+  /** Checks up to `count` more entries; returns the verdict once there is one. */
+  step(count = Number.POSITIVE_INFINITY): ChainVerdict | undefined {
+    const { entries } = this;
+    const end = Math.min(entries.length, this.next + count);
+    while (this.verdict === undefined && this.next < end) {
+      const e = entries[this.next]!;
+      const expectedSeq = this.next + 1;
+      if (e.seq !== expectedSeq) {
+        const later = entries.some((x) => x.seq === expectedSeq);
+        this.verdict = { intact: false, entries: entries.length, firstBadSeq: expectedSeq, problem: later || e.seq < expectedSeq ? 'reordered' : 'removed' };
+      } else if (e.prevHash !== this.prevHash) {
+        this.verdict = { intact: false, entries: entries.length, firstBadSeq: e.seq, problem: 'broken-link' };
+      } else if (this.entryHash(e) !== e.hash) {
+        this.verdict = { intact: false, entries: entries.length, firstBadSeq: e.seq, problem: 'altered' };
+      } else {
+        this.prevHash = e.hash;
+        this.next++;
+      }
+    }
+    if (this.verdict === undefined && this.next >= entries.length) this.verdict = { intact: true, entries: entries.length };
+    return this.verdict;
+  }
+}
+
+/**
+ * Checks a chain in order; names the first entry that was altered, removed or reordered.
+ * `hash` is auditHash or any function giving the same digests (an AuditEntryHash, e.g. the
+ * fast one in fast-hash.ts, skips copying each entry's content out first).
+ */
+export function verifyAuditChain(entries: readonly AuditEntry[], hash: typeof auditHash | { entryHash: AuditEntryHash } = auditHash): ChainVerdict {
+  const entryHash = typeof hash === 'function' ? (e: AuditEntry) => hash(contentOf(e), e.seq, e.prevHash) : hash.entryHash;
+  return new AuditChainCheck(entries, entryHash).step()!;
 }

@@ -1,4 +1,4 @@
-import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteLocationRaw, type RouteRecordRaw } from 'vue-router';
 
 export interface NavItem {
   path: string;
@@ -16,6 +16,8 @@ export const navItems: NavItem[] = [
   { path: '/dashboard', label: 'Dashboard', key: '6' },
   { path: '/settings', label: 'Settings', key: '7' },
   { path: '/worklist', label: 'Worklist', key: '8' },
+  { path: '/audit', label: 'Audit', key: '0' },
+  { path: '/segments', label: 'Segments', key: '9' },
 ];
 
 const routes: RouteRecordRaw[] = [
@@ -33,9 +35,20 @@ const routes: RouteRecordRaw[] = [
   { path: '/worklist', component: () => import('./views/WorklistView.vue') },
   { path: '/workflows', component: () => import('./views/WorkflowsView.vue') },
   { path: '/dashboard', component: () => import('./views/DashboardView.vue') },
+  { path: '/segments', component: () => import('./views/SegmentsView.vue') },
   { path: '/settings', component: () => import('./views/SettingsView.vue') },
+  { path: '/audit', component: () => import('./views/AuditView.vue') },
+  { path: '/access/:patientId', component: () => import('./views/BreakGlassView.vue'), props: true },
   { path: '/:pathMatch(.*)*', redirect: '/patients' },
 ];
 
 // Hash history: works unchanged from careloop://app/index.html and from the browser-mode host.
 export const router = createRouter({ history: createWebHashHistory(), routes });
+
+/** Decides whether a route may open now; the session sets it (sign-in, break-glass). */
+export type RouteGate = (to: RouteLocationNormalized) => boolean | RouteLocationRaw | Promise<boolean | RouteLocationRaw>;
+let gate: RouteGate = () => true;
+export function setRouteGate(next: RouteGate): void {
+  gate = next;
+}
+router.beforeEach((to) => gate(to));

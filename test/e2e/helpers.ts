@@ -3,11 +3,25 @@ import path from 'node:path';
 
 export const SCREENSHOTS = path.resolve('test-results/screenshots');
 
+/** The first administrator's known test credentials (first run creates them). */
+export const TEST_PASSWORD = 'e2e admin password 2026';
+export const TEST_PIN = '2468';
+export const emailOf = (staffName: string): string => `${staffName.toLowerCase().replace(/[^a-z]+/g, '.')}@riverside.example.org`;
+
 export async function setUpClinic(page: Page, start: 'demo' | 'empty', demoCount = 100): Promise<void> {
-  await page.goto('/');
+  await firstRun(page, '/', 'Nurse Jordan Lee', start, demoCount);
+}
+
+/** First run at `url`: the clinic and its first administrator (signed in at once), demo or empty. */
+export async function firstRun(page: Page, url: string, staffName: string, start: 'demo' | 'empty', demoCount = 100): Promise<void> {
+  await page.goto(url);
   await expect(page.getByText('Welcome to CareLoop')).toBeVisible();
   await page.getByLabel('Clinic name').fill('Riverside Family Practice');
-  await page.getByLabel('Your name').fill('Nurse Jordan Lee');
+  await page.getByLabel('Your name').fill(staffName);
+  await page.getByLabel('Your email').fill(emailOf(staffName));
+  await page.locator('input[name=password]').fill(TEST_PASSWORD);
+  await page.locator('input[name=confirmPassword]').fill(TEST_PASSWORD);
+  await page.locator('input[name=pin]').fill(TEST_PIN);
   if (start === 'empty') {
     await page.getByLabel(/Empty clinic/).check();
   } else {
@@ -16,6 +30,15 @@ export async function setUpClinic(page: Page, start: 'demo' | 'empty', demoCount
   }
   await page.getByRole('button', { name: 'Open CareLoop' }).click();
   await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${staffName}`);
+}
+
+/** Signs in on the sign-in screen with email (or name) and password. */
+export async function signIn(page: Page, login: string, password = TEST_PASSWORD): Promise<void> {
+  await expect(page.getByText('Sign in to CareLoop')).toBeVisible();
+  await page.getByLabel('Email or name').fill(login);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSmtpSink, type SunkMail } from '../unit/server/support/smtp-sink';
+import { firstRun } from './helpers';
 
 /**
  * Issue 8 end to end: one cloud instance (PGlite, started here, its SMTP pointed at a sink on
@@ -45,13 +46,7 @@ async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
 }
 
 async function setUpWorkstation(page: Page, url: string, staff: string): Promise<void> {
-  await page.goto(url);
-  await expect(page.getByText('Welcome to CareLoop')).toBeVisible();
-  await page.getByLabel('Clinic name').fill('Riverside Family Practice');
-  await page.getByLabel('Your name').fill(staff);
-  await page.getByLabel(/Empty clinic/).check();
-  await page.getByRole('button', { name: 'Open CareLoop' }).click();
-  await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible({ timeout: 30_000 });
+  await firstRun(page, url, staff, 'empty');
 }
 
 async function connect(page: Page, url: string, serverUrl: string, code: string, name: string): Promise<void> {
