@@ -3,6 +3,7 @@ import { newId } from '../../common/ids';
 import type { FieldMap, JsonValue } from '../../common/sync/protocol';
 import type { ServerContext } from '../context';
 import { applyInTransaction } from '../sync/apply-changes';
+import { withholdReasons } from './consent-check';
 import type { EmailTransport } from './email';
 import type { SmsProvider } from './sms';
 
@@ -14,6 +15,8 @@ const MAX_REASON = 300;
 export interface SendRound {
   sent: number;
   failed: number;
+  /** Not sent because consent was withdrawn or the record restricted or erased since it was queued (present when any). */
+  withheld?: number;
 }
 
 interface Queued {
@@ -77,10 +80,22 @@ export class OutboundSender {
       [channels, BATCH],
     );
     const round: SendRound = { sent: 0, failed: 0 };
+    const withhold = new Map<string, string>();
+    for (const clinicId of new Set(queued.map((m) => m.clinic_id))) {
+      const batch = queued.filter((m) => m.clinic_id === clinicId).map((m) => ({ messageId: m.row_id, patientId: text(m.fields, 'patientId'), channel: text(m.fields, 'channel') }));
+      for (const [id, why] of await withholdReasons(this.ctx.db, clinicId, batch)) withhold.set(`${clinicId}/${id}`, why);
+    }
     for (const m of queued) {
       if (m.fields.deleted?.value === true) continue;
       const claimed = await this.ctx.db.query("INSERT INTO message_deliveries (clinic_id, message_id, state) VALUES ($1, $2, 'sending') ON CONFLICT DO NOTHING RETURNING message_id", [m.clinic_id, m.row_id]);
       if (!claimed.length) continue;
+      const why = withhold.get(`${m.clinic_id}/${m.row_id}`);
+      if (why) {
+        await this.record(m, why, 'withheld');
+        round.withheld = (round.withheld ?? 0) + 1;
+        this.channels.log.info({ clinicId: m.clinic_id, messageId: m.row_id, outcome: 'withheld' }, 'outbound message');
+        continue;
+      }
       const failure = await this.deliver(m.fields);
       await this.record(m, failure);
       if (failure) round.failed++;
@@ -104,15 +119,16 @@ export class OutboundSender {
     }
   }
 
-  private async record(m: Queued, failure: string | undefined): Promise<void> {
+  private async record(m: Queued, failure: string | undefined, as: 'failed' | 'withheld' = 'failed'): Promise<void> {
     const { clock } = this.ctx;
     const seen = m.fields.status?.stamp;
     if (seen) clock.receive(seen);
     const stamp = clock.tick();
     const set = (value: JsonValue) => ({ value, stamp });
-    const fields: FieldMap = failure ? { status: set('failed'), error: set(failure) } : { status: set('sent'), sentMs: set(Date.now()) };
+    const fields: FieldMap = failure ? { status: set(as), error: set(failure) } : { status: set('sent'), sentMs: set(Date.now()) };
     await this.ctx.db.transaction(async (tx) => {
       await applyInTransaction(tx, m.clinic_id, [{ changeId: newId(), table: 'messages', rowId: m.row_id, fields }]);
+      // A withheld message counts as not delivered here: schema 1 allows only sending, sent and failed.
       await tx.query('UPDATE message_deliveries SET state = $3, finished_at = now() WHERE clinic_id = $1 AND message_id = $2', [m.clinic_id, m.row_id, failure ? 'failed' : 'sent']);
     });
   }

@@ -1,4 +1,5 @@
 import { ConsentInput, currentConsents, type ConsentDecision, type ConsentPurpose, type ConsentState } from '../../../common/consent/consent';
+import { sharingRefusal } from '../../../common/consent/rights';
 import { newId } from '../../../common/ids';
 import type { MessageChannel } from '../../../common/messaging/message';
 import { fieldErrors, type FieldErrors } from '../../../common/patient/patient';
@@ -66,4 +67,71 @@ export async function recordConsent(db: CareLoopDb, ctx: WriteContext, input: Co
     }
     return decision;
   });
+}
+
+export const DISCLOSURE_KINDS = ['export', 'print', 'share'] as const;
+export type DisclosureKind = (typeof DISCLOSURE_KINDS)[number];
+
+/**
+ * One disclosure of a patient's data. To the patient (access and portability, Art. 15/20)
+ * needs no consent; to another provider needs the patient's sharing consent. The recipient
+ * is named as the organisation (never patient data).
+ */
+export interface DisclosureInput {
+  patientId: string;
+  kind: DisclosureKind;
+  to: { kind: 'patient' } | { kind: 'provider'; name: string };
+  /** What left: 'fhir-bundle', 'pdf-summary', 'csv', … */
+  format: string;
+  encrypted: boolean;
+}
+
+/** Sharing with another provider was refused: the patient has not consented (or withdrew). */
+export class SharingConsentError extends Error {
+  override readonly name = 'SharingConsentError';
+  readonly code = 'sharing-consent-missing';
+}
+
+export class DisclosureInputError extends Error {
+  override readonly name = 'DisclosureInputError';
+}
+
+/** Why sharing the patient's data with another provider is refused now, or undefined (for enabling a Share button). */
+export async function sharingCheck(db: CareLoopDb, patientId: string): Promise<string | undefined> {
+  return sharingRefusal(await consentState(db, patientId));
+}
+
+/**
+ * The gate every export, print and share of a patient's data goes through (FHIR export, PDF
+ * summary, shares): checks sharing consent when the recipient is another provider and records
+ * the disclosure in the audit log (actions 'export', 'print', 'share'), which is what the
+ * accounting of disclosures lists. A refusal is audited ('disclosure.refuse') and thrown.
+ */
+export async function recordDisclosure(db: CareLoopDb, ctx: WriteContext, input: DisclosureInput): Promise<void> {
+  if (!(DISCLOSURE_KINDS as readonly string[]).includes(input.kind)) throw new DisclosureInputError(`unknown disclosure kind ${String(input.kind)}`);
+  const format = input.format.trim();
+  if (!format || format.length > 40) throw new DisclosureInputError('name the format of what is disclosed (at most 40 characters)');
+  const recipient = input.to.kind === 'patient' ? 'the patient' : input.to.name.trim();
+  if (!recipient || recipient.length > 120) throw new DisclosureInputError('name the provider the data goes to (at most 120 characters)');
+  const refusal = await db.transaction('rw', [db.patients, db.consents, db.audit], async () => {
+    const patient = await db.patients.get(input.patientId);
+    if (!patient || patient.deleted) throw new DisclosureInputError('That patient does not exist on this workstation.');
+    const why = input.to.kind === 'provider' ? sharingRefusal(await consentState(db, input.patientId)) : undefined;
+    const details = {
+      kind: { before: undefined, after: input.kind },
+      recipient: { before: undefined, after: recipient },
+      format: { before: undefined, after: format },
+      encrypted: { before: undefined, after: input.encrypted },
+    };
+    await appendAudit(db, ctx, {
+      action: why ? 'disclosure.refuse' : input.kind,
+      entity: 'patient-data',
+      entityId: input.patientId,
+      patientId: input.patientId,
+      changes: details,
+      ...(why ? { reason: why } : {}),
+    });
+    return why;
+  });
+  if (refusal) throw new SharingConsentError(`Not shared: ${refusal}`);
 }

@@ -1,4 +1,5 @@
 import { hasConsent, type ConsentPurpose } from '../../../common/consent/consent';
+import { isRestricted } from '../../../common/consent/rights';
 import { PATIENT_CHANNELS, type Message, type MessageChannel, type MessageTemplate } from '../../../common/messaging/message';
 import { renderTemplate, type TemplateValues } from '../../../common/messaging/template';
 import { consentState } from './consents';
@@ -30,6 +31,9 @@ export interface SendInput {
   templateId?: string;
   automation?: Message['automation'];
 }
+
+/** Why messages to a patient under restriction of processing (GDPR Art. 18) are withheld. */
+export const RESTRICTED_MESSAGING = 'processing of this patient\'s data is restricted, so no messages are sent';
 
 function addressFor(p: PatientRow, channel: MessageChannel): string | undefined {
   if (channel === 'sms') return p.phone;
@@ -64,7 +68,8 @@ export async function sendMessage(db: CareLoopDb, ctx: WriteContext, input: Send
       return { message: await insertRow<Message>(db, ctx, db.messages, { ...base, direction: input.channel === 'staff-note' ? 'internal' : 'outbound', status: 'logged' }, { action: 'message.log', entity: 'message', patientId: input.patientId }) };
     }
     let refusal: string | undefined;
-    if (PATIENT_CHANNELS.has(input.channel) && !hasConsent(await consentState(db, input.patientId), input.channel as ConsentPurpose)) {
+    if (PATIENT_CHANNELS.has(input.channel) && isRestricted(patient)) refusal = RESTRICTED_MESSAGING;
+    else if (PATIENT_CHANNELS.has(input.channel) && !hasConsent(await consentState(db, input.patientId), input.channel as ConsentPurpose)) {
       refusal = `${patient.givenName} ${patient.familyName} has not consented to ${input.channel} messages`;
     }
     const to = addressFor(patient, input.channel);

@@ -1,5 +1,8 @@
 import type { Observation } from '../../../common/readings/observation';
+import { consentState } from './consents';
 import type { CareLoopDb } from './database';
+import { runAsSystem } from '../security/current-actor';
+import { appendAudit, type WriteContext } from './journal';
 
 export interface StoreOutcome {
   added: number;
@@ -42,4 +45,37 @@ export async function latestObservations(db: CareLoopDb, patientId: string, metr
     }),
   );
   return out;
+}
+
+/** Why readings of a patient are not stored: monitoring consent withdrawn (issue 9). */
+export const MONITORING_WITHDRAWN = 'The patient has withdrawn consent to remote monitoring, so no new device data is stored.';
+
+/** Patients among these whose latest monitoring consent decision is a withdrawal. */
+export async function monitoringWithdrawnAmong(db: CareLoopDb, patientIds: Iterable<string>): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const id of new Set(patientIds)) if ((await consentState(db, id)).monitoring?.status === 'withdrawn') out.add(id);
+  return out;
+}
+
+/**
+ * Readings posted to the cloud by a patient's connected devices arrive here by sync, already
+ * written by the pulled page. Those of a patient who withdrew monitoring consent are not kept:
+ * they are deleted at once (before anything judges or shows them), and each patient's refusal
+ * is audited with the count. The cloud instance still holds them in its sync rows; an erasure
+ * purges them there. Returns the readings that stay.
+ */
+export async function discardUnconsentedReadings(db: CareLoopDb, ctx: WriteContext, observations: readonly Observation[]): Promise<{ kept: Observation[]; discarded: number }> {
+  if (!observations.length) return { kept: [], discarded: 0 };
+  // Sync's own work, also while the session is locked: it acts as the system.
+  const withdrawn = await runAsSystem(db, [db.consents], 'check monitoring consent of pulled readings', () => monitoringWithdrawnAmong(db, observations.map((o) => o.patientId)));
+  if (!withdrawn.size) return { kept: [...observations], discarded: 0 };
+  const refused = observations.filter((o) => withdrawn.has(o.patientId));
+  await runAsSystem(db, [db.observations, db.audit], 'readings refused: monitoring consent withdrawn', async () => {
+    await db.observations.bulkDelete(refused.map((o) => o.id));
+    for (const patientId of withdrawn) {
+      const n = refused.filter((o) => o.patientId === patientId).length;
+      await appendAudit(db, ctx, { action: 'reading.refuse', entity: 'observation', entityId: patientId, patientId, reason: MONITORING_WITHDRAWN, changes: { discarded: { before: undefined, after: n } } });
+    }
+  });
+  return { kept: observations.filter((o) => !withdrawn.has(o.patientId)), discarded: refused.length };
 }

@@ -1,4 +1,5 @@
 import { hasConsent, CONSENT_PURPOSES } from '../../../../common/consent/consent';
+import { isRestricted } from '../../../../common/consent/rights';
 import type { Appointment } from '../../../../common/schedule/appointment';
 import type { Enrolment } from '../../../../common/programs/program';
 import type { MessageTemplate } from '../../../../common/messaging/message';
@@ -18,6 +19,9 @@ import type { PatientFacts, ReadingFact, WorkflowEvent } from './events';
 import type { ActionResult, StoredWorkflow, WorkflowDb, WorkflowRunRow } from './store';
 import { undoRun, type UndoReport } from './undo';
 import { parseWorkflow, riskTierOf, STAFF_ROLES, type StaffRole, type Trigger } from './workflow';
+
+/** What a scheduled run of a patient restricted in the meantime records instead of acting. */
+export const RESTRICTED_RUN = 'withheld: processing of this patient is restricted';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -302,7 +306,8 @@ export class WorkflowRunner {
   private async facts(patientId: string): Promise<{ patient: PatientRow; facts: PatientFacts } | undefined> {
     const { db } = this;
     const patient = await db.patients.get(patientId);
-    if (!patient || patient.deleted) return undefined;
+    // Restriction of processing (GDPR Art. 18): automation skips the patient altogether.
+    if (!patient || patient.deleted || isRestricted(patient)) return undefined;
     const [consents, enrolments, staff] = await Promise.all([
       consentState(db, patientId),
       db.enrolments.where('[patientId+startMs]').between([patientId, -Infinity], [patientId, Infinity]).toArray(),
@@ -393,7 +398,10 @@ export class WorkflowRunner {
     const { db } = this;
     const ctx = await this.context();
     const results: ActionResult[] = [];
-    if (patient && !patient.deleted) {
+    if (patient && !patient.deleted && isRestricted(patient)) {
+      // Restricted after the run was scheduled: nothing is done, and the run says why.
+      for (const action of run.planned) results.push({ kind: action.kind, status: 'withheld', detail: RESTRICTED_RUN, atMs: nowMs });
+    } else if (patient && !patient.deleted) {
       const clinicName = (await this.options.clinicName?.()) ?? 'the clinic';
       for (const action of run.planned) {
         results.push(
