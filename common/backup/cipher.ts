@@ -1,4 +1,4 @@
-import { argon2id } from 'hash-wasm';
+import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { BackupCorruptedError } from './errors';
 import { NONCE_BYTES, TAG_BYTES, fromHex, type KdfParams } from './format';
 
@@ -12,16 +12,19 @@ function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** Argon2id (RFC 9106) stretches the passphrase into the 256-bit AES key. */
+/**
+ * Argon2id (RFC 9106) stretches the passphrase into the 256-bit AES key. Pure JavaScript
+ * (@noble/hashes), not WebAssembly: the renderer's Content-Security-Policy allows no wasm,
+ * and the backup runs there. It yields to the event loop every few milliseconds so a window
+ * stays responsive while the key is derived (about a second at the default cost).
+ */
 export async function deriveKey(passphrase: string, kdf: KdfParams): Promise<BackupKey> {
-  const raw = await argon2id({
-    password: passphrase.normalize('NFC'),
-    salt: fromHex(kdf.salt),
-    memorySize: kdf.memoryKiB,
-    iterations: kdf.iterations,
-    parallelism: kdf.parallelism,
-    hashLength: 32,
-    outputType: 'binary',
+  const raw = await argon2idAsync(new TextEncoder().encode(passphrase.normalize('NFC')), fromHex(kdf.salt), {
+    m: kdf.memoryKiB,
+    t: kdf.iterations,
+    p: kdf.parallelism,
+    dkLen: 32,
+    asyncTick: 50,
   });
   return crypto.subtle.importKey('raw', own(raw), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
 }

@@ -25,7 +25,7 @@ import {
   parseHeader,
   type BackupHeader,
 } from './format';
-import { TableHasher, decodeRow } from './row-codec';
+import { TableHasher, decodeRow, type IncrementalSha256 } from './row-codec';
 
 /** The rows of one chunk, all of one table, decrypted and authenticated. */
 export interface BackupBatch {
@@ -46,6 +46,8 @@ export interface OpenedBackup {
 export interface OpenBackupOptions {
   /** Refuse backups whose database schema is newer than this (BackupNewerSchemaError). */
   maxSchemaVersion?: number;
+  /** The SHA-256 the tables' content hashes are checked with; a Node host may inject a faster one. */
+  tableSha256?: () => IncrementalSha256;
 }
 
 async function readExact(reader: ByteReader, n: number, what: string): Promise<Uint8Array> {
@@ -84,7 +86,7 @@ export async function openBackup(source: AsyncIterable<Uint8Array>, passphrase: 
   if (!(await open(key, KEY_CHECK_NONCE, keyCheckAad(headerJson), keyCheck))) throw new BackupWrongPassphraseError();
 
   async function* batches(): AsyncGenerator<BackupBatch> {
-    const hashers = header.tables.map(() => new TableHasher());
+    const hashers = header.tables.map(() => new TableHasher(options.tableSha256?.()));
     try {
       for (let index = 0; ; index++) {
         const frameStart = reader.position;

@@ -142,7 +142,10 @@ export function decodeRow(bytes: Uint8Array, offset: number): { row: unknown; ne
   }
   let row: unknown;
   try {
-    row = JSON.parse(decoder.decode(jsonBytes), (_key, value: unknown) => revive(value, blobs));
+    const json = decoder.decode(jsonBytes);
+    // Most rows carry no tagged value and no tag-like key: a plain parse is several times
+    // faster than one with a reviver, which JSON.parse calls for every value.
+    row = count === 0 && !json.includes(`"${TAG}`) ? JSON.parse(json) : JSON.parse(json, (_key, value: unknown) => revive(value, blobs));
   } catch (e) {
     if (e instanceof BackupCorruptedError) throw e;
     throw new BackupCorruptedError('row is not valid JSON');
@@ -180,9 +183,16 @@ function revive(value: unknown, blobs: readonly Uint8Array[]): unknown {
  * A table's content hash: SHA-256 over its encoded rows in order. The writer, the reader and
  * the restore's check of the written database all compute it the same way.
  */
+/** An incremental SHA-256 (@noble/hashes by default; a Node host may pass node:crypto's). */
+export interface IncrementalSha256 {
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
 export class TableHasher {
-  private readonly h = sha256.create();
   rows = 0;
+
+  constructor(private readonly h: IncrementalSha256 = sha256.create()) {}
 
   addEncoded(encoded: Uint8Array): void {
     this.h.update(encoded);

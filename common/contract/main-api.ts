@@ -103,10 +103,81 @@ export const LiveChunk = z.discriminatedUnion('type', [
 ]);
 export type LiveChunk = z.infer<typeof LiveChunk>;
 
+/**
+ * Backups and exports written by the main process (issue 9). The renderer streams a file's
+ * bytes (already encrypted there) in pieces; the host writes them to a temporary file in a
+ * folder it has checked and renames it into place at the end, so a stopped backup never
+ * leaves a file that looks complete. Failures arrive as RpcError codes: `backup-folder`
+ * (the folder is missing, not a folder, not writable or not absolute), `backup-file`
+ * (unknown or finished handle, a piece out of order), `backup-settings` (a bad schedule).
+ */
+export const BackupFileKind = z.enum(['backup', 'scheduled-backup', 'audit-export', 'audit-export-plain']);
+export type BackupFileKind = z.infer<typeof BackupFileKind>;
+
+export const BackupScheduleWire = z.object({ enabled: z.boolean(), timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), keep: z.number().int().min(1).max(365) }).strict();
+
+export const BackupRunWire = z.object({
+  atMs: z.number(),
+  ok: z.boolean(),
+  scheduled: z.boolean(),
+  /** The file written, or why it failed (never patient data). */
+  message: z.string().max(500),
+  file: z.string().max(1000).optional(),
+  bytes: z.number().int().min(0).optional(),
+});
+export type BackupRunWire = z.infer<typeof BackupRunWire>;
+
+export const BackupSettingsWire = z.object({
+  folder: z.string().nullable(),
+  schedule: BackupScheduleWire,
+  /** Whether a passphrase for scheduled backups is kept on this workstation. */
+  hasPassphrase: z.boolean(),
+  lastRun: BackupRunWire.nullable(),
+  lastScheduledRun: BackupRunWire.nullable(),
+  /** Whether the host can show a folder dialog (Electron); browser mode types the path. */
+  canChooseFolder: z.boolean(),
+});
+export type BackupSettingsWire = z.infer<typeof BackupSettingsWire>;
+
+const FolderPath = z.string().trim().min(1).max(1000);
+const FileHandle = z.string().regex(/^[0-9a-f]{32}$/);
+
+export const backupMethods = {
+  'backup.settings': { params: Empty, result: BackupSettingsWire },
+  'backup.configure': {
+    params: z
+      .object({
+        folder: FolderPath.nullable().optional(),
+        schedule: BackupScheduleWire.optional(),
+        /** A passphrase to keep for scheduled backups; null forgets it. */
+        passphrase: z.string().min(1).max(1000).nullable().optional(),
+      })
+      .strict(),
+    result: BackupSettingsWire,
+  },
+  /** The folder dialog (Electron only); null when cancelled. */
+  'backup.chooseFolder': { params: Empty, result: z.object({ folder: z.string().nullable() }) },
+  /** Checks that a folder exists and can be written; returns it absolute and normalised. */
+  'backup.checkFolder': { params: z.object({ folder: FolderPath }).strict(), result: z.object({ folder: z.string() }) },
+  /** The passphrase kept for scheduled backups (the engine's scheduler needs it unattended). */
+  'backup.schedulePassphrase': { params: Empty, result: z.object({ passphrase: z.string().nullable() }) },
+  'backup.begin': { params: z.object({ kind: BackupFileKind, folder: FolderPath.optional() }).strict(), result: z.object({ handle: FileHandle, name: z.string() }) },
+  'backup.write': {
+    params: z.object({ handle: FileHandle, offset: z.number().int().min(0), base64: z.string().max(2 << 20).regex(/^[A-Za-z0-9+/]*={0,2}$/) }).strict(),
+    result: z.object({ bytes: z.number().int() }),
+  },
+  /** Renames the finished file into place; for a scheduled backup, removes scheduled files beyond the newest `keep`. */
+  'backup.finish': { params: z.object({ handle: FileHandle }).strict(), result: z.object({ path: z.string(), bytes: z.number().int(), pruned: z.array(z.string()) }) },
+  'backup.abort': { params: z.object({ handle: FileHandle }).strict(), result: z.object({ aborted: z.boolean() }) },
+  /** Records how a backup went, for "last backup" in Settings and for the schedule. */
+  'backup.recordRun': { params: BackupRunWire.strict(), result: z.object({ ok: z.literal(true) }) },
+} as const;
+
 export const mainApi = {
   methods: {
     'app.info': { params: Empty, result: AppInfo },
     ...cloudMethods,
+    ...backupMethods,
     /** Simulated devices this host offers (training mode, demo, tests). */
     'devices.simulators': { params: Empty, result: z.array(SimulatorInfo) },
     'notify.show': {

@@ -14,6 +14,8 @@ import { streamDownload } from '../devices/download-service';
 import { DeviceError } from '../devices/session/types';
 import type { CloudService } from './cloud/cloud-service';
 import { cloudHandlers, defaultCloudService } from './cloud/handlers';
+import type { BackupService } from './backup/backup-service';
+import { backupHandlers, defaultBackupService } from './backup/handlers';
 
 function packageVersion(): string {
   // In a bundle the package.json sits two levels above out/main; in a checkout, beside electron/.
@@ -30,7 +32,7 @@ function packageVersion(): string {
 }
 
 /** The main-process services, identical in Electron and in browser mode. */
-export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog(), cloud: CloudService = defaultCloudService()): Handlers<MainApi> {
+export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog(), cloud: CloudService = defaultCloudService(), backup: BackupService = defaultBackupService()): Handlers<MainApi> {
   const version = packageVersion();
   return {
     'app.info': async () => {
@@ -52,6 +54,7 @@ export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalo
       delivered: platform.showNotification(title, body, urgency) ? 'os' : 'unsupported',
     }),
     ...cloudHandlers(cloud),
+    ...backupHandlers(backup),
   };
 }
 

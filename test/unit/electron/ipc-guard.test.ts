@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cloudHandlers, defaultCloudService } from '../../../electron/services/cloud/handlers';
+import { BackupService } from '../../../electron/services/backup/backup-service';
+import { backupHandlers } from '../../../electron/services/backup/handlers';
 import { describe, expect, it } from 'vitest';
 import { checkIpcSender } from '../../../electron/main/ipc-guard';
 
@@ -48,6 +50,7 @@ describe('IPC transport with the contract behind it', async () => {
         'app.info': () => ({ name: 'CareLoop' as const, version: '1', mode: 'electron' as const, platform: 'linux', capabilities: { osNotifications: true, usbHid: false, bluetooth: false } }),
         'devices.simulators': () => [],
         ...cloudHandlers(defaultCloudService(mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')))),
+        ...backupHandlers(new BackupService({ dataDir: mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')) })),
         'notify.show': () => {
           notifications++;
           return { delivered: 'os' as const };
