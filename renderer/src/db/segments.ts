@@ -24,7 +24,7 @@ export { SegmentFilter };
 
 export const SegmentInput = z.object({
   name: z.string().trim().min(1, 'name the segment').max(80, 'keep the name under 80 characters'),
-  description: z.string().trim().max(500).optional().transform((v) => (v ? v : undefined)),
+  description: z.string().trim().max(500, 'keep the description under 500 characters').optional().transform((v) => (v ? v : undefined)),
   filter: SegmentFilter,
 });
 export type SegmentInput = z.input<typeof SegmentInput>;
@@ -93,10 +93,14 @@ export interface EvaluateOptions {
   thresholds?: Readonly<RiskThresholds>;
   /** Tiers already computed (the dashboard's), so they are not assessed twice. */
   risks?: ReadonlyMap<string, PatientRisk>;
+  /** Archived patients too (a message audience lists them as skipped); default: active only. */
+  includeArchived?: boolean;
 }
 
 export interface SegmentResult {
   patientIds: string[];
+  /** How many patients matched in all (may exceed the limit). */
+  total: number;
   /** More patients matched than the limit. */
   truncated: boolean;
 }
@@ -115,13 +119,15 @@ async function keepWhere<T>(items: readonly T[], f: (x: T) => Promise<boolean>):
 }
 
 /** Active patients a filter starts from: the programs' enrolments when it names programs (index), else every active patient. */
-async function candidates(db: CrmDb, f: SegmentFilter): Promise<PatientRow[]> {
+async function candidates(db: CrmDb, f: SegmentFilter, includeArchived: boolean): Promise<PatientRow[]> {
+  const statuses = includeArchived ? ['active', 'archived'] : ['active'];
   if (f.programIds?.length) {
     const enrolled = await db.enrolments.where('[status+programId]').anyOf(f.programIds.map((p) => ['active', p])).toArray();
     const ids = [...new Set(enrolled.filter((e) => !e.deleted).map((e) => e.patientId))];
-    return (await db.patients.bulkGet(ids)).filter((p): p is PatientRow => !!p && !p.deleted && p.status === 'active');
+    return (await db.patients.bulkGet(ids)).filter((p): p is PatientRow => !!p && !p.deleted && statuses.includes(p.status));
   }
-  const rows = await db.patients.where('[status+sortName]').between(['active', ''], ['active', '\uffff'], true, true).toArray();
+  const rows: PatientRow[] = [];
+  for (const status of statuses) rows.push(...(await db.patients.where('[status+sortName]').between([status, ''], [status, '\uffff'], true, true).toArray()));
   return rows.filter((p) => !p.deleted);
 }
 
@@ -152,7 +158,7 @@ export async function evaluateSegment(db: CrmDb, filterInput: SegmentFilter, o: 
   const limit = o.limit ?? 10_000;
   if (!Number.isInteger(limit) || limit < 1) throw new SegmentError('limit must be a positive whole number');
   const today = localDate(o.nowMs, o.zone);
-  let rows = (await candidates(db, f)).filter((p) => matchesRecord(p, f, today));
+  let rows = (await candidates(db, f, o.includeArchived ?? false)).filter((p) => matchesRecord(p, f, today));
   if (f.noReadingForDays !== undefined) {
     const from = o.nowMs - f.noReadingForDays * DAY_MS;
     rows = await keepWhere(rows, async (p) => (await db.observations.where('[patientId+timeMs]').between([p.id, from], [p.id, o.nowMs], false, true).limit(1).count()) === 0);
@@ -174,7 +180,7 @@ export async function evaluateSegment(db: CrmDb, filterInput: SegmentFilter, o: 
     });
   }
   rows.sort((a, b) => a.sortName.localeCompare(b.sortName));
-  return { patientIds: rows.slice(0, limit).map((p) => p.id), truncated: rows.length > limit };
+  return { patientIds: rows.slice(0, limit).map((p) => p.id), total: rows.length, truncated: rows.length > limit };
 }
 
 /** The latest consent decision of each patient for one purpose (from the [patientId+purpose] index). */
@@ -201,4 +207,129 @@ export async function segmentAudience(db: CrmDb, filter: SegmentFilter, channel:
   const consent = await consentFor(db, patientIds, channel);
   const allowed = patientIds.filter((id) => consent.get(id)?.status === 'given');
   return (await db.patients.bulkGet(allowed)).filter((p): p is PatientRow => !!p);
+}
+
+/**
+ * The segment editor's fields as typed (numbers as text, lists as comma-separated text or
+ * checked boxes), and their validation into a SegmentInput with a message per field.
+ */
+export interface SegmentFormFields {
+  name: string;
+  description: string;
+  ageMin: string;
+  ageMax: string;
+  sexes: string[];
+  /** Comma-separated: "hypertension, I50". */
+  conditions: string;
+  programIds: string[];
+  /** Comma-separated. */
+  tags: string;
+  riskTiers: string[];
+  noReadingForDays: string;
+  latestSystolicAbove: string;
+}
+export type SegmentFormErrors = Partial<Record<keyof SegmentFormFields, string>>;
+
+export function emptySegmentForm(): SegmentFormFields {
+  return { name: '', description: '', ageMin: '', ageMax: '', sexes: [], conditions: '', programIds: [], tags: '', riskTiers: [], noReadingForDays: '', latestSystolicAbove: '' };
+}
+
+export function segmentToForm(s: Pick<Segment, 'name' | 'description' | 'filter'>): SegmentFormFields {
+  const f = s.filter;
+  const num = (v: number | undefined) => (v === undefined ? '' : String(v));
+  return {
+    name: s.name,
+    description: s.description ?? '',
+    ageMin: num(f.ageMin),
+    ageMax: num(f.ageMax),
+    sexes: [...(f.sexes ?? [])],
+    conditions: (f.conditions ?? []).join(', '),
+    programIds: [...(f.programIds ?? [])],
+    tags: (f.tags ?? []).join(', '),
+    riskTiers: [...(f.riskTiers ?? [])],
+    noReadingForDays: num(f.noReadingForDays),
+    latestSystolicAbove: num(f.latestSystolicAbove),
+  };
+}
+
+/** Entries of a comma-separated list, trimmed, without blanks or repeats (case-insensitive). */
+export function splitList(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const part of text.split(/[,;\n]/)) {
+    const v = part.trim();
+    if (v && !seen.has(v.toLowerCase())) {
+      seen.add(v.toLowerCase());
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+type NumberRule = { min: number; max: number; whole: boolean; what: string };
+const NUMBER_RULES: Record<'ageMin' | 'ageMax' | 'noReadingForDays' | 'latestSystolicAbove', NumberRule> = {
+  ageMin: { min: 0, max: 130, whole: true, what: 'an age in whole years' },
+  ageMax: { min: 0, max: 130, whole: true, what: 'an age in whole years' },
+  noReadingForDays: { min: 1, max: 365, whole: true, what: 'a whole number of days' },
+  latestSystolicAbove: { min: 40, max: 300, whole: false, what: 'a pressure in mmHg' },
+};
+
+function parseNumber(text: string, r: NumberRule): { value?: number; error?: string } {
+  const t = text.trim();
+  if (!t) return {};
+  const v = Number(t);
+  if (!/^-?\d+(\.\d+)?$/.test(t) || !Number.isFinite(v) || (r.whole && !Number.isInteger(v))) return { error: `enter ${r.what}` };
+  if (v < r.min || v > r.max) return { error: `enter a value from ${r.min} to ${r.max}` };
+  return { value: v };
+}
+
+export interface ParsedSegmentForm {
+  errors: SegmentFormErrors;
+  /** The filter, when its fields are valid (the name may still be missing): enough for a preview. */
+  filter?: SegmentFilter;
+  /** The whole segment, when every field is valid. */
+  input?: z.output<typeof SegmentInput>;
+}
+
+/** Validates the editor's fields; every problem is reported at its field. */
+export function parseSegmentForm(form: SegmentFormFields): ParsedSegmentForm {
+  const errors: SegmentFormErrors = {};
+  const filter: Record<string, unknown> = {};
+  for (const key of Object.keys(NUMBER_RULES) as (keyof typeof NUMBER_RULES)[]) {
+    const r = parseNumber(form[key], NUMBER_RULES[key]);
+    if (r.error) errors[key] = r.error;
+    else if (r.value !== undefined) filter[key] = r.value;
+  }
+  const conditions = splitList(form.conditions);
+  const tags = splitList(form.tags);
+  if (conditions.some((c) => c.length > 80)) errors.conditions = 'keep each condition under 80 characters';
+  else if (conditions.length > 20) errors.conditions = 'at most 20 conditions';
+  if (tags.some((t) => t.length > 80)) errors.tags = 'keep each tag under 80 characters';
+  else if (tags.length > 20) errors.tags = 'at most 20 tags';
+  if (form.programIds.length > 20) errors.programIds = 'at most 20 programs';
+  if (conditions.length) filter.conditions = conditions;
+  if (tags.length) filter.tags = tags;
+  if (form.sexes.length) filter.sexes = [...new Set(form.sexes)];
+  if (form.programIds.length) filter.programIds = [...new Set(form.programIds)];
+  if (form.riskTiers.length) filter.riskTiers = [...new Set(form.riskTiers)];
+  const parsedFilter = SegmentFilter.safeParse(filter);
+  if (!parsedFilter.success) {
+    for (const issue of parsedFilter.error.issues) {
+      const key = String(issue.path[0] ?? 'conditions') as keyof SegmentFormFields;
+      errors[key] ??= issue.message;
+    }
+  }
+  const filterOk = parsedFilter.success && Object.keys(errors).length === 0;
+  const whole = SegmentInput.safeParse({ name: form.name, description: form.description, filter: parsedFilter.success ? parsedFilter.data : filter });
+  if (!whole.success) {
+    for (const issue of whole.error.issues) {
+      const key = issue.path[0];
+      if (key === 'name' || key === 'description') errors[key] ??= issue.message;
+    }
+  }
+  return {
+    errors,
+    ...(filterOk ? { filter: parsedFilter.data } : {}),
+    ...(whole.success && Object.keys(errors).length === 0 ? { input: whole.data } : {}),
+  };
 }
