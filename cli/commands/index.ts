@@ -1,27 +1,33 @@
 import type { CliCommand } from '../command';
 import { ascvdCommand } from './ascvd';
 import { auditCommand } from './audit';
+import { backupCommand } from './backup';
 import { decodeCommand } from './decode';
 import { downloadCommand } from './download';
+import { fhirCommand } from './fhir';
 import { glucoseMetricsCommand } from './glucose-metrics';
 import { preventCommand } from './prevent';
 import { news2Command } from './news2';
 import { qrsCommand } from './qrs';
 import { qrsEvalCommand } from './qrs-eval';
 import { replayCommand } from './replay';
+import { restoreCommand } from './restore';
 import { rulesCheckCommand } from './rules-check';
 
 /** Every subcommand, in the order `careloop --help` lists them. Add one line per command. */
 export const commands: CliCommand[] = [
   ascvdCommand,
   auditCommand,
+  backupCommand,
   decodeCommand,
   downloadCommand,
+  fhirCommand,
   glucoseMetricsCommand,
   preventCommand,
   news2Command,
   qrsCommand,
   qrsEvalCommand,
   replayCommand,
+  restoreCommand,
   rulesCheckCommand,
 ];
