@@ -10,6 +10,7 @@ const PURE = [
   '^electron/devices/drivers/',
   '^electron/devices/session/',
   '^renderer/src/engine/insights/',
+  '^renderer/src/engine/baselines/(?!stored-readings\\.ts$)',
   '^native/simulators/',
   '^renderer/src/engine/signal/',
   '^renderer/src/engine/rules/',

@@ -35,7 +35,7 @@ describe('rule validation', () => {
     ]);
     expect(issues({ ...base, name: '  ', condition: hr })).toEqual([{ path: 'name', message: 'enter a name' }]);
     expect(issues({ ...base, condition: { kind: 'treshold' } })).toEqual([
-      { path: 'condition.kind', message: 'condition kind must be one of threshold, rate-of-change, window-aggregate, missing-data, news2, all, any' },
+      { path: 'condition.kind', message: 'condition kind must be one of threshold, rate-of-change, window-aggregate, missing-data, news2, baseline-deviation, cusum, all, any' },
     ]);
   });
 

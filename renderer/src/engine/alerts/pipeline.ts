@@ -5,12 +5,15 @@ import { nameBasedId } from '../../../../common/ids';
 import { ACTIVE_STATUSES, toLifecycleAlert, type StoredAlert, type StoredRule } from '../../db/alerts';
 import type { CareLoopDb, PatientRow } from '../../db/database';
 import type { WriteContext } from '../../db/journal';
+import { notProcessedAmong } from '../../db/patient-rights';
 import { insertRow, updateRow } from '../../db/synced-rows';
-import type { PatientRuleContext } from '../rules/context';
+import { emptyContext, type PatientRuleContext } from '../rules/context';
 import { defaultRules } from '../rules/defaults';
 import { RuleEngine, emptyEngineState, type AlertAction, type EngineState } from '../rules/evaluate';
 import { AlertTransitionError, type Alert, acknowledge, applyEngineAction, dueEscalation, escalate, openAlert, resolve, snooze, wake, type Transition } from '../rules/lifecycle';
 import { parseRule, RuleValidationError, type RuleDefinition } from '../rules/rule';
+import { BaselineMonitor } from '../baselines/monitor';
+import { storedReadings } from '../baselines/stored-readings';
 
 /** What the UI is told when an alert opens, so it can notify (OS notification for high priority). */
 export interface AlertNotice {
@@ -66,6 +69,8 @@ export class AlertPipeline {
   /** What the rules know of each loaded patient, kept here so a rebuilt RuleEngine starts with it. */
   private readonly contexts = new Map<string, PatientRuleContext>();
   private allLoaded = false;
+  /** Personal baselines, rebuilt per patient from the stored readings on first sight. */
+  private readonly baselines = new BaselineMonitor((patientId, metric, fromMs, toMs) => storedReadings(this.db, patientId, metric, fromMs, toMs));
   /** One batch at a time: rule state and alerts are read and written in order. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -187,9 +192,13 @@ export class AlertPipeline {
     if (!observations.length) return Promise.resolve([]);
     return this.serial(async () => {
       const engine = await this.ready();
-      const sorted = [...observations].sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1));
+      // Restriction of processing (GDPR Art. 18): the readings are stored, but no rule judges them.
+      const restricted = await notProcessedAmong(this.db, observations.map((o) => o.patientId));
+      const sorted = observations.filter((o) => !restricted.has(o.patientId)).sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1));
       await this.loadPatients(engine, sorted.map((o) => o.patientId));
       const actions = engine.ingest(sorted);
+      // Daily baseline rules (issue 11): re-judged for the patients whose days just changed.
+      actions.push(...(await this.baselines.ingest(sorted, this.rules.values(), (id) => this.contexts.get(id) ?? emptyContext(id))));
       await this.apply(actions, [], new Set(sorted.map((o) => o.patientId)));
       return actions;
     });
@@ -200,7 +209,9 @@ export class AlertPipeline {
     return this.serial(async () => {
       const engine = await this.ready();
       await this.loadAll(engine);
-      const actions = engine.tick(now);
+      const due = engine.tick(now);
+      const restricted = await notProcessedAmong(this.db, due.map((a) => a.patientId));
+      const actions = restricted.size ? due.filter((a) => !restricted.has(a.patientId)) : due;
       const timed: { alert: StoredAlert; transition: Transition }[] = [];
       const active = await this.db.alerts.where('status').anyOf([...ACTIVE_STATUSES]).toArray();
       const patients = await this.db.patients.bulkGet([...new Set(active.map((a) => a.patientId))]);

@@ -1,3 +1,4 @@
+import { baselineDefaultRules } from './baseline-defaults';
 import { parseRuleSet, type Condition, type Criterion, type RuleDefinition, type RuleInput } from './rule';
 
 /**
@@ -276,5 +277,5 @@ const DEFAULTS: RuleInput[] = [
 
 /** The default rule set, validated (throws at start-up if a default were ever malformed). */
 export function defaultRules(): RuleDefinition[] {
-  return parseRuleSet(DEFAULTS);
+  return parseRuleSet([...DEFAULTS, ...baselineDefaultRules()]);
 }

@@ -13,6 +13,7 @@ import {
   scoreTemperature,
   type News2Band,
 } from './news2';
+import { isDailyCondition } from './rule';
 import type {
   Condition,
   News2Condition,
@@ -270,6 +271,9 @@ function valueKey(c: Condition): string {
       return 'hours-without-readings';
     case 'news2':
       return 'news2';
+    case 'baseline-deviation':
+    case 'cusum':
+      return `${c.kind}(${c.metric})`;
     case 'all':
     case 'any':
       return c.kind;
@@ -604,6 +608,10 @@ function makeStatus(n: Node): (e: Evaluation) => Status {
         return b >= holdAt ? HOLD : CLEAR;
       };
     }
+    case 'baseline-deviation':
+    case 'cusum':
+      // judged per patient-day by engine/baselines, never per reading (such rules are not compiled here)
+      return () => UNKNOWN;
     case 'all': {
       const children = n.children;
       return (e) => {
@@ -762,7 +770,8 @@ export class RuleEngine {
       if (extreme === 'max') spec.max = true;
       return spec;
     };
-    this.rules = rules.filter((r) => r.enabled).map((r, i) => compileRule(r, i, windowFor));
+    // Daily (baseline) rules are judged per patient-day by engine/baselines, not per reading.
+    this.rules = rules.filter((r) => r.enabled && !isDailyCondition(r.condition)).map((r, i) => compileRule(r, i, windowFor));
     this.windowSpecs = [...specs.values()];
     this.shortestGapMs = Math.min(...this.rules.flatMap((r) => r.nodes.map((n) => (n.def.kind === 'missing-data' ? n.def.forMs : Number.POSITIVE_INFINITY))));
     for (const c of contexts) this.contexts.set(c.patientId, c);

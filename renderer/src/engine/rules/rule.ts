@@ -112,6 +112,69 @@ export interface News2Condition {
   assumeAlert: boolean;
 }
 
+/**
+ * Daily personal-baseline metrics (issue 11). Each is one value per patient-day (see
+ * engine/baselines/metrics.ts for how a day is summarised and when it has enough data).
+ */
+export const BASELINE_METRICS = [
+  'resting-heart-rate', 'hrv-rmssd', 'hrv-sdnn', 'spo2', 'respiratory-rate', 'skin-temperature',
+  'sleep-duration', 'steps', 'body-weight', 'home-systolic', 'home-diastolic',
+] as const;
+export type BaselineMetric = (typeof BASELINE_METRICS)[number];
+
+/** The patient-day metric a daily condition reads comes from these readings (sleep duration has no reading kind yet). */
+export const BASELINE_SOURCE: Record<BaselineMetric, Metric | null> = {
+  'resting-heart-rate': 'heart-rate',
+  'hrv-rmssd': 'hrv-rmssd',
+  'hrv-sdnn': 'hrv-sdnn',
+  spo2: 'spo2',
+  'respiratory-rate': 'respiratory-rate',
+  'skin-temperature': 'body-temperature',
+  'sleep-duration': null,
+  steps: 'steps',
+  'body-weight': 'body-weight',
+  'home-systolic': 'blood-pressure-systolic',
+  'home-diastolic': 'blood-pressure-diastolic',
+};
+
+/** Alarm-fatigue controls shared by the daily (baseline) conditions. */
+export interface DailyControls {
+  /** The baseline needs at least this many sufficient days among the last 28 before anything is judged. */
+  minBaselineDays: number;
+  /** After an episode opened, a new one for the same rule and patient opens no sooner than this many days later. */
+  cooldownDays: number;
+}
+
+/**
+ * A sustained deviation of a patient-day value from the patient's own baseline (median and
+ * MAD of the previous 28 days), measured in robust SDs (1.4826 × MAD).
+ */
+export interface BaselineDeviationCondition extends DailyControls {
+  kind: 'baseline-deviation';
+  metric: BaselineMetric;
+  direction: 'rise' | 'fall';
+  /** Raise when the deviation in the direction is at least this many robust SDs… */
+  threshold: number;
+  /** …on this many consecutive days with data. */
+  sustainedDays: number;
+  /** Hysteresis: clears once a day's deviation is back below this. Defaults to threshold / 2. */
+  clearThreshold?: number;
+}
+
+/**
+ * A one-sided cumulative sum (Page 1954) of the daily robust deviation: S = max(0, S + z − k),
+ * alarm when S > h, then S restarts at 0. Finds slow drifts a threshold misses.
+ */
+export interface CusumCondition extends DailyControls {
+  kind: 'cusum';
+  metric: BaselineMetric;
+  direction: 'rise' | 'fall';
+  /** Reference value (allowance) in robust SDs: half the shift to detect quickly. */
+  k: number;
+  /** Decision interval in robust SDs. */
+  h: number;
+}
+
 export interface CombinationCondition {
   kind: 'all' | 'any';
   conditions: Condition[];
@@ -123,6 +186,8 @@ export type Condition =
   | WindowAggregateCondition
   | MissingDataCondition
   | News2Condition
+  | BaselineDeviationCondition
+  | CusumCondition
   | CombinationCondition;
 
 export interface Persistence {
@@ -260,21 +325,79 @@ const News2Schema = z
     }
   });
 
-const CombinationSchema = z.object({
-  kind: z.enum(['all', 'any']),
-  get conditions() {
-    return z.array(ConditionSchema).min(1, 'a combination needs at least one condition').max(20, 'a combination takes at most 20 conditions');
-  },
-});
+const baselineMetric = z.enum(BASELINE_METRICS, { error: `metric must be one of ${BASELINE_METRICS.join(', ')}` });
+const wholeDays = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} must be a number of days` })
+    .int(`${what} must be whole days`)
+    .min(min, `${what} must be at least ${min}`)
+    .max(max, `${what} must be at most ${max}`);
+const dailyControls = {
+  minBaselineDays: wholeDays('minBaselineDays', 7, 28).default(14),
+  cooldownDays: wholeDays('cooldownDays', 0, 90).default(7),
+};
+const direction = z.enum(['rise', 'fall'], { error: 'direction must be rise or fall' });
 
-const CONDITION_KINDS = ['threshold', 'rate-of-change', 'window-aggregate', 'missing-data', 'news2', 'all', 'any'];
+const BaselineDeviationSchema = z
+  .object({
+    kind: z.literal('baseline-deviation'),
+    metric: baselineMetric,
+    direction,
+    threshold: finite('threshold').refine((x) => x > 0 && x <= 20, 'threshold must be more than 0 and at most 20 robust SDs'),
+    sustainedDays: wholeDays('sustainedDays', 1, 28),
+    clearThreshold: finite('clearThreshold').refine((x) => x >= 0, 'clearThreshold must not be negative').optional(),
+    ...dailyControls,
+  })
+  .superRefine((c, ctx) => {
+    if (c.clearThreshold !== undefined && c.clearThreshold > c.threshold) {
+      ctx.addIssue({ code: 'custom', path: ['clearThreshold'], message: 'clearThreshold must not exceed threshold (hysteresis clears on the safe side)' });
+    }
+  });
+
+const CusumSchema = z
+  .object({
+    kind: z.literal('cusum'),
+    metric: baselineMetric,
+    direction,
+    k: finite('k').refine((x) => x >= 0 && x <= 5, 'k (the allowance) must be between 0 and 5 robust SDs'),
+    h: finite('h').refine((x) => x > 0 && x <= 50, 'h (the decision interval) must be more than 0 and at most 50 robust SDs'),
+    ...dailyControls,
+  })
+  .superRefine((c, ctx) => {
+    // only when both are in range on their own (their own messages say what is wrong otherwise)
+    if (c.h > 0 && c.h <= 50 && c.k >= 0 && c.k <= 5 && c.k >= c.h) ctx.addIssue({ code: 'custom', path: ['h'], message: 'h must be greater than k, or a single ordinary day would alarm' });
+  });
+
+const DAILY_KINDS: ReadonlySet<string> = new Set(['baseline-deviation', 'cusum']);
+
+/** True when every leaf of the condition is judged per patient-day (baseline deviation, CUSUM); such rules run in engine/baselines. */
+export function isDailyCondition(c: Condition): boolean {
+  if (c.kind === 'all' || c.kind === 'any') return c.conditions.every(isDailyCondition);
+  return DAILY_KINDS.has(c.kind);
+}
+
+const CombinationSchema = z
+  .object({
+    kind: z.enum(['all', 'any']),
+    get conditions() {
+      return z.array(ConditionSchema).min(1, 'a combination needs at least one condition').max(20, 'a combination takes at most 20 conditions');
+    },
+  })
+  .superRefine((c, ctx) => {
+    const daily = c.conditions.map(isDailyCondition);
+    if (daily.some(Boolean) && !daily.every(Boolean)) {
+      ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'baseline-deviation and cusum conditions are judged per day and combine only with each other' });
+    }
+  });
+
+const CONDITION_KINDS = ['threshold', 'rate-of-change', 'window-aggregate', 'missing-data', 'news2', 'baseline-deviation', 'cusum', 'all', 'any'];
 
 const ConditionSchema: z.ZodType<Condition, unknown> = z.lazy(() =>
   z
     .object({ kind: z.string({ error: `condition kind must be one of ${CONDITION_KINDS.join(', ')}` }) }, { error: 'condition must be an object' })
     .loose()
     .pipe(
-      z.discriminatedUnion('kind', [ThresholdSchema, RateOfChangeSchema, WindowAggregateSchema, MissingDataSchema, News2Schema, CombinationSchema], {
+      z.discriminatedUnion('kind', [ThresholdSchema, RateOfChangeSchema, WindowAggregateSchema, MissingDataSchema, News2Schema, BaselineDeviationSchema, CusumSchema, CombinationSchema], {
         error: `condition kind must be one of ${CONDITION_KINDS.join(', ')}`,
       }),
     ),
@@ -369,6 +492,12 @@ export function conditionMetrics(c: Condition): Metric[] | undefined {
       case 'news2':
         for (const m of NEWS2_METRICS) if (!out.includes(m)) out.push(m);
         break;
+      case 'baseline-deviation':
+      case 'cusum': {
+        const m = BASELINE_SOURCE[n.metric];
+        if (m !== null && !out.includes(m)) out.push(m);
+        break;
+      }
       case 'all':
       case 'any':
         n.conditions.forEach(visit);

@@ -18,7 +18,29 @@ export interface OverrideForm {
   clearLevel: string;
 }
 
-export type EditableKind = 'threshold' | 'rate-of-change' | 'window-aggregate';
+export type EditableKind = 'threshold' | 'rate-of-change' | 'window-aggregate' | 'baseline-deviation' | 'cusum';
+
+/** The parameters of the daily (baseline) kinds, edited as typed text like the others. */
+export type DailyField = 'threshold' | 'clearThreshold' | 'sustainedDays' | 'k' | 'h' | 'minBaselineDays' | 'cooldownDays';
+
+/** Which daily parameters each daily kind shows, in order, with their labels. */
+export const DAILY_FIELDS: Record<'baseline-deviation' | 'cusum', { key: DailyField; label: string; placeholder?: string }[]> = {
+  'baseline-deviation': [
+    { key: 'threshold', label: 'Deviation (robust SDs)' },
+    { key: 'clearThreshold', label: 'Clears below (robust SDs)', placeholder: 'half the deviation' },
+    { key: 'sustainedDays', label: 'Sustained (days)' },
+    { key: 'minBaselineDays', label: 'Baseline days needed' },
+    { key: 'cooldownDays', label: 'Cooldown (days)' },
+  ],
+  cusum: [
+    { key: 'k', label: 'k, allowance (robust SDs)' },
+    { key: 'h', label: 'h, decision interval (robust SDs)' },
+    { key: 'minBaselineDays', label: 'Baseline days needed' },
+    { key: 'cooldownDays', label: 'Cooldown (days)' },
+  ],
+};
+
+export const isDailyKind = (k: EditableKind): k is 'baseline-deviation' | 'cusum' => k === 'baseline-deviation' || k === 'cusum';
 
 export interface ConditionForm {
   /** Path of the condition inside the rule, e.g. 'condition' or 'condition.conditions.1'. */
@@ -33,6 +55,13 @@ export interface ConditionForm {
   clearAmount: string;
   windowHours: string;
   overrides: OverrideForm[];
+  threshold: string;
+  clearThreshold: string;
+  sustainedDays: string;
+  k: string;
+  h: string;
+  minBaselineDays: string;
+  cooldownDays: string;
 }
 
 export interface RuleForm {
@@ -49,7 +78,10 @@ export interface RuleForm {
 const text = (n: number | undefined) => (n === undefined ? '' : String(Math.round(n * 1e6) / 1e6));
 
 function editableConditions(c: Condition, path: string, patientLabel: (id: string) => string, out: ConditionForm[]): void {
-  const blank = { path, unit: '', level: '', clearLevel: '', amount: '', clearAmount: '', windowHours: '', overrides: [] as OverrideForm[] };
+  const blank = {
+    path, unit: '', level: '', clearLevel: '', amount: '', clearAmount: '', windowHours: '', overrides: [] as OverrideForm[],
+    threshold: '', clearThreshold: '', sustainedDays: '', k: '', h: '', minBaselineDays: '', cooldownDays: '',
+  };
   switch (c.kind) {
     case 'threshold':
       out.push({
@@ -62,6 +94,15 @@ function editableConditions(c: Condition, path: string, patientLabel: (id: strin
       break;
     case 'window-aggregate':
       out.push({ ...blank, kind: 'window-aggregate', unit: c.unit, label: `${c.aggregate} of ${c.metric} ${c.operator} level`, level: text(c.level), clearLevel: text(c.clearLevel), windowHours: text(c.windowMs / HOUR_MS) });
+      break;
+    case 'baseline-deviation':
+      out.push({
+        ...blank, kind: 'baseline-deviation', unit: 'robust SD', label: `${c.direction} of ${c.metric} against baseline`, threshold: text(c.threshold), clearThreshold: text(c.clearThreshold),
+        sustainedDays: text(c.sustainedDays), minBaselineDays: text(c.minBaselineDays), cooldownDays: text(c.cooldownDays),
+      });
+      break;
+    case 'cusum':
+      out.push({ ...blank, kind: 'cusum', unit: 'robust SD', label: `CUSUM of ${c.metric} (${c.direction})`, k: text(c.k), h: text(c.h), minBaselineDays: text(c.minBaselineDays), cooldownDays: text(c.cooldownDays) });
       break;
     case 'all':
     case 'any':
@@ -132,6 +173,17 @@ export function fromRuleForm(original: RuleDefinition, form: RuleForm): RuleForm
       c.amount = num(f.amount);
       setOptional(c, 'clearAmount', optionalNum(f.clearAmount));
       c.windowMs = toMs(f.windowHours, HOUR_MS, `${f.path}.windowMs`, 'the window in hours', issues);
+    } else if (c.kind === 'baseline-deviation') {
+      c.threshold = num(f.threshold);
+      setOptional(c, 'clearThreshold', optionalNum(f.clearThreshold));
+      c.sustainedDays = num(f.sustainedDays);
+      c.minBaselineDays = num(f.minBaselineDays);
+      c.cooldownDays = num(f.cooldownDays);
+    } else if (c.kind === 'cusum') {
+      c.k = num(f.k);
+      c.h = num(f.h);
+      c.minBaselineDays = num(f.minBaselineDays);
+      c.cooldownDays = num(f.cooldownDays);
     }
   }
   if (issues.length) return { ok: false, issues };
@@ -161,6 +213,10 @@ export function conditionSummary(c: Condition): string {
       return `no ${c.metrics?.join(', ') ?? 'reading'} for ${durationText(c.forMs)}`;
     case 'news2':
       return `NEWS2 ${c.atLeast}${c.below ? ` (below ${c.below})` : ''}`;
+    case 'baseline-deviation':
+      return `${c.metric} ${c.direction} ≥ ${c.threshold} robust SD against baseline for ${c.sustainedDays} d`;
+    case 'cusum':
+      return `CUSUM ${c.metric} ${c.direction} (k ${c.k}, h ${c.h} robust SD)`;
     case 'all':
     case 'any':
       return `${c.kind} of: ${c.conditions.map(conditionSummary).join('; ')}`;

@@ -1,0 +1,91 @@
+import type { Metric, Observation } from '../../../../common/readings/observation';
+import { applies, type PatientRuleContext } from '../rules/context';
+import type { AlertAction } from '../rules/evaluate';
+import { BASELINE_SOURCE, isDailyCondition, type BaselineMetric, type Condition, type RuleDefinition } from '../rules/rule';
+import { DailySummaryStore, type SummaryReading } from './daily-summary';
+import { evaluateDailyRule } from './episodes';
+import { DAY_MS, dayOf } from './metrics';
+
+/** A stored reading of a patient, as the monitor reads it. */
+export type MonitorReading = SummaryReading & Pick<Observation, 'patientId'>;
+
+/** Loads a patient's stored readings of one kind in [fromMs, toMs) (the worker passes the observations table). */
+export type LoadReadings = (patientId: string, metric: Metric, fromMs: number, toMs: number) => Promise<readonly SummaryReading[]>;
+
+/** Days of history a patient's summaries are rebuilt from when first seen: the 28-day baseline of the oldest judged day, and the days judged. */
+export const BACKFILL_DAYS = 60;
+
+function dailyMetrics(c: Condition, out: Set<BaselineMetric>): Set<BaselineMetric> {
+  if (c.kind === 'all' || c.kind === 'any') for (const x of c.conditions) dailyMetrics(x, out);
+  else if (c.kind === 'baseline-deviation' || c.kind === 'cusum') out.add(c.metric);
+  return out;
+}
+
+/** The reading kinds a daily rule's metrics are made from. */
+function sourceMetrics(r: RuleDefinition): Metric[] {
+  return [...dailyMetrics(r.condition, new Set())].map((m) => BASELINE_SOURCE[m]).filter((m): m is Metric => m !== null);
+}
+
+/**
+ * Recomputes personal baselines in the engine worker as readings arrive and turns daily
+ * rules into alert actions for the alert pipeline. Summaries are kept in memory per patient
+ * and rebuilt from the stored readings the first time a patient is seen (after a restart),
+ * so nothing new is stored: the episodes are a pure function of the stored readings, and an
+ * episode's alert key is derived from the day it opened, so re-judging a day opens nothing twice.
+ */
+export class BaselineMonitor {
+  readonly store = new DailySummaryStore(BACKFILL_DAYS * 2);
+  /** Reading kinds whose history is loaded, per patient (loaded once, then fed by the batches). */
+  private readonly loaded = new Map<string, Set<Metric>>();
+  /** Events already handed out (key|type|day), so a day judged again in the next batch is not re-applied. */
+  private readonly emitted = new Set<string>();
+
+  constructor(private readonly load: LoadReadings) {}
+
+  async ingest(readings: readonly MonitorReading[], rules: Iterable<RuleDefinition>, contextOf: (patientId: string) => PatientRuleContext): Promise<AlertAction[]> {
+    const daily = [...rules].filter((r) => r.enabled && isDailyCondition(r.condition));
+    if (!daily.length) return [];
+    const sourcesOf = new Map(daily.map((r) => [r, sourceMetrics(r)]));
+    const anySource = new Set([...sourcesOf.values()].flat());
+    const byPatient = new Map<string, MonitorReading[]>();
+    for (const r of readings) if (anySource.has(r.metric)) (byPatient.get(r.patientId) ?? byPatient.set(r.patientId, []).get(r.patientId)!).push(r);
+    const out: AlertAction[] = [];
+    for (const [patientId, all] of [...byPatient.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      // only the rules that apply to this patient, and only if the batch feeds one of them
+      const ctx = contextOf(patientId);
+      const applicable = daily.filter((r) => applies(r.appliesTo, ctx));
+      const sources = new Set(applicable.flatMap((r) => sourcesOf.get(r)!));
+      const batch = all.filter((r) => sources.has(r.metric));
+      if (!batch.length) continue;
+      let firstMs = Number.POSITIVE_INFINITY;
+      let lastMs = Number.NEGATIVE_INFINITY;
+      for (const r of batch) {
+        if (r.timeMs < firstMs) firstMs = r.timeMs;
+        if (r.timeMs > lastMs) lastMs = r.timeMs;
+      }
+      const loaded = this.loaded.get(patientId) ?? new Set<Metric>();
+      this.loaded.set(patientId, loaded);
+      for (const m of [...sources].sort()) {
+        if (loaded.has(m)) {
+          for (const r of batch) if (r.metric === m) this.store.add(patientId, r);
+          continue;
+        }
+        // first sight of this patient's metric: the batch is already stored, the backfill reads it with the history
+        for (const r of await this.load(patientId, m, firstMs - BACKFILL_DAYS * DAY_MS, lastMs + 1)) this.store.add(patientId, r);
+        loaded.add(m);
+      }
+      const today = dayOf(lastMs);
+      const fromDay = Math.min(dayOf(firstMs), today) - BACKFILL_DAYS;
+      for (const rule of applicable) {
+        for (const e of evaluateDailyRule(rule, patientId, (m) => this.store.days(patientId, m, today), fromDay, today)) {
+          if (e.day < dayOf(firstMs)) continue;
+          const key = `${e.alertKey}|${e.type}|${e.day}`;
+          if (this.emitted.has(key)) continue;
+          this.emitted.add(key);
+          out.push({ type: e.type, alertKey: e.alertKey, patientId, ruleId: rule.id, ruleVersion: rule.version, priority: rule.priority, atMs: e.atMs, readingIds: [], values: e.values });
+        }
+      }
+    }
+    return out.sort((a, b) => a.atMs - b.atMs);
+  }
+}
