@@ -1,3 +1,4 @@
+import { isRestricted } from '../../../common/consent/rights';
 import { ACTIVE_TASK_STATUSES, type TaskPriority } from '../../../common/tasks/task';
 import { displayName } from '../../../common/patient/patient';
 import type { CareProgram } from '../../../common/programs/program';
@@ -11,8 +12,8 @@ import { consentFor, evaluateSegment, type SegmentFilter } from './segments';
 /**
  * The population dashboard (issue 7): patients by risk tier and program, adherence, open
  * alerts by priority, overdue follow-ups and a clinic BP trend. Patients whose latest
- * analytics consent is withdrawn are left out of every figure (issue 9); those with no
- * decision recorded are counted.
+ * analytics consent is withdrawn, and patients whose processing is restricted (GDPR Art. 18),
+ * are left out of every figure (issue 9); those with no decision recorded are counted.
  */
 
 export interface DashboardOptions {
@@ -49,6 +50,8 @@ export interface DashboardData {
   patients: number;
   /** Left out because they withdrew analytics consent. */
   withdrawnAnalytics: number;
+  /** Left out because their processing is restricted. */
+  restricted: number;
   byTier: Record<RiskTier, number>;
   byProgram: { programId: string | null; name: string; patients: number }[];
   /** Monitored patients by days with readings in the last 30. */
@@ -115,7 +118,8 @@ export async function computeDashboard(db: CrmDb, o: DashboardOptions): Promise<
   const thresholds = o.thresholds ?? DEFAULT_RISK_THRESHOLDS;
   const { rows: all, truncated } = await population(db, o);
   const analytics = await consentFor(db, all.map((p) => p.id), 'analytics');
-  const rows = all.filter((p) => analytics.get(p.id)?.status !== 'withdrawn');
+  const consenting = all.filter((p) => analytics.get(p.id)?.status !== 'withdrawn');
+  const rows = consenting.filter((p) => !isRestricted(p));
   const included = new Set(rows.map((p) => p.id));
   const risks = await assessPatients(db, rows, { nowMs: o.nowMs, zone: o.zone, thresholds });
 
@@ -163,5 +167,5 @@ export async function computeDashboard(db: CrmDb, o: DashboardOptions): Promise<
     .slice(0, o.listLimit ?? 100)
     .map(({ p, r }) => ({ patientId: p.id, name: displayName(p), mrn: p.mrn, tier: r.assessment.tier, reasons: r.assessment.reasons }));
 
-  return { nowMs: o.nowMs, patients: rows.length, withdrawnAnalytics: all.length - rows.length, byTier, byProgram, adherence, openAlerts, overdueTasks, trend, riskList, truncated };
+  return { nowMs: o.nowMs, patients: rows.length, withdrawnAnalytics: all.length - consenting.length, restricted: consenting.length - rows.length, byTier, byProgram, adherence, openAlerts, overdueTasks, trend, riskList, truncated };
 }

@@ -9,6 +9,8 @@ import { RESTRICTED_RUN, WorkflowRunner } from '../../../renderer/src/engine/wor
 import { insertRow } from '../../../renderer/src/db/synced-rows';
 import { parseWorkflow } from '../../../renderer/src/engine/workflows/workflow';
 import type { StoredWorkflow } from '../../../renderer/src/engine/workflows/store';
+import { computeDashboard } from '../../../renderer/src/db/dashboard';
+import { asCrmDb } from '../../../renderer/src/db/crm-tables';
 import { openWorkflowFixture } from '../workflows/workflow-test-db';
 
 const MIN = 60_000;
@@ -51,6 +53,16 @@ describe('restriction of processing (GDPR Art. 18)', () => {
     expect(await f.db.audit.where('action').equals('patient.restrict').count()).toBe(1);
     await expect(restrictProcessing(f.db, f.ctx, { patientId: 'nobody', ground: 'legal-claims' })).rejects.toBeInstanceOf(PatientRightsError);
     await expect(restrictProcessing(f.db, f.ctx, { patientId: f.patient.id, ground: 'because' as never })).rejects.toThrow(/choose why/);
+  });
+
+  it('leaves the patient out of the population dashboard until lifted', async () => {
+    const f = await setup('restrict-dashboard');
+    const before = await computeDashboard(asCrmDb(f.db), { nowMs: NOW, zone: 'UTC' });
+    await restrictProcessing(f.db, f.ctx, { patientId: f.patient.id, ground: 'accuracy-contested' });
+    const during = await computeDashboard(asCrmDb(f.db), { nowMs: NOW, zone: 'UTC' });
+    expect(during).toMatchObject({ patients: before.patients - 1, restricted: 1 });
+    await liftRestriction(f.db, f.ctx, f.patient.id);
+    expect(await computeDashboard(asCrmDb(f.db), { nowMs: NOW, zone: 'UTC' })).toMatchObject({ patients: before.patients, restricted: 0 });
   });
 
   it('lifting it is audited and messaging works again', async () => {

@@ -17,6 +17,7 @@ export const DashboardSchema = z.object({
   nowMs: z.number(),
   patients: z.number(),
   withdrawnAnalytics: z.number(),
+  restricted: z.number(),
   byTier: tierCounts,
   byProgram: z.array(z.object({ programId: z.string().nullable(), name: z.string(), patients: z.number() })),
   adherence: z.array(z.object({ label: z.string(), from: z.number(), to: z.number(), patients: z.number() })),
