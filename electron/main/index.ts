@@ -1,9 +1,10 @@
-import { app, BrowserWindow, ipcMain, Notification, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveContract } from '../../common/contract/channel';
 import { mainApi } from '../../common/contract/main-api';
 import { defaultDeviceCatalog } from '../devices/default-catalog';
+import { defaultBackupService } from '../services/backup/handlers';
 import { defaultCloudService } from '../services/cloud/handlers';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
@@ -39,7 +40,15 @@ if (!app.requestSingleInstanceLock()) {
       new Notification({ title, body, urgency }).show();
       return true;
     },
-  }, devices, defaultCloudService(app.getPath('userData')));
+  }, devices, defaultCloudService(app.getPath('userData')), defaultBackupService({
+    dataDir: app.getPath('userData'),
+    // Staff pick the backup folder with the system's own dialog; only its path reaches the service.
+    chooseFolder: async () => {
+      if (!mainWindow || mainWindow.isDestroyed()) return null;
+      const r = await dialog.showOpenDialog(mainWindow, { title: 'Folder for CareLoop backups', properties: ['openDirectory', 'createDirectory'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  }));
 
   const ipc = createIpcTransport({
     trusted: () => ({ webContentsId: mainWindow?.webContents.id, origins: appOrigins }),
