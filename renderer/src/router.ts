@@ -16,8 +16,8 @@ export const navItems: NavItem[] = [
   { path: '/dashboard', label: 'Dashboard', key: '6' },
   { path: '/settings', label: 'Settings', key: '7' },
   { path: '/worklist', label: 'Worklist', key: '8' },
-  { path: '/audit', label: 'Audit', key: '0' },
   { path: '/segments', label: 'Segments', key: '9' },
+  { path: '/audit', label: 'Audit', key: '0' },
 ];
 
 const routes: RouteRecordRaw[] = [
