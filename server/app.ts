@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { HybridLogicalClock } from '../common/sync/hlc';
 import { tokenKey } from './auth/installation';
 import { DEFAULT_PASSWORD_HASHING, type PasswordHashing } from './auth/passwords';
+import { registerAuditAnchorRoutes } from './audit/routes';
 import { registerAuthRoutes, type SignInRateLimit } from './auth/routes';
 import type { ServerContext } from './context';
 import type { Database } from './db/database';
@@ -83,6 +84,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   registerAuthRoutes(app, ctx, options.signInRateLimit ?? { max: 10, timeWindow: 60_000 });
   registerSyncRoutes(app, ctx);
+  registerAuditAnchorRoutes(app, ctx);
   registerDeviceKeyRoutes(app, ctx);
   registerIngestRoutes(app, ctx, options.ingestRateLimit ?? { max: 120, timeWindow: 60_000 });
 

@@ -51,6 +51,18 @@ export const CloudConflict = z.object({
 });
 export type CloudConflict = z.infer<typeof CloudConflict>;
 
+/** This workstation's audit chain head, sent after a sync (issue 9); the main process adds the workstation id. */
+export const CloudAnchorParams = z
+  .object({
+    seq: z.number().int().min(1),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    count: z.number().int().min(0),
+  })
+  .strict();
+export type CloudAnchorParams = z.infer<typeof CloudAnchorParams>;
+export const CloudAnchorResult = z.object({ seq: z.number(), duplicate: z.boolean(), receivedAt: z.string() });
+export type CloudAnchorResult = z.infer<typeof CloudAnchorResult>;
+
 export const cloudMethods = {
   'cloud.status': { params: z.object({}).strict(), result: CloudStatus },
   /** Enrols this workstation with a one-time code an administrator issued on the server. */
@@ -59,6 +71,8 @@ export const cloudMethods = {
   'cloud.forget': { params: z.object({}).strict(), result: CloudStatus },
   'cloud.push': { params: PushRequestSchema, result: CloudPushResult },
   'cloud.pull': { params: z.object({ since: CursorSchema, limit: z.number().int().min(1).max(MAX_PULL_LIMIT) }).strict(), result: CloudPullResult },
+  /** Anchors the audit chain head on the server; refused (`cloud-refused`, 409) when it contradicts an earlier anchor. */
+  'cloud.anchor': { params: CloudAnchorParams, result: CloudAnchorResult },
   /** Overwritten values, for an administrator: signs in with the administrator's password for this one request. */
   'cloud.conflicts': {
     params: z.object({ email: z.string().trim().min(3).max(200), password: z.string().min(1).max(500), limit: z.number().int().min(1).max(500).default(100) }).strict(),

@@ -7,7 +7,11 @@ import { contentSecurityPolicy } from '../../common/contract/csp';
 import { mainApi, type MainApi } from '../../common/contract/main-api';
 import type { PayloadOf } from '../../common/contract/rpc';
 import { defaultDeviceCatalog } from '../devices/default-catalog';
+import { defaultBackupService } from '../services/backup/handlers';
+import { defaultCloudService } from '../services/cloud/handlers';
+import { workstationDataDir } from '../services/cloud/data-dir';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
+import { EncryptedFileSecretStore } from '../services/secrets/encrypted-file-store';
 import { MAX_WS_MESSAGE_BYTES, webSocketTransport } from './ws-transport';
 
 export interface WebHostOptions {
@@ -34,11 +38,14 @@ export interface WebHost {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
   const devices = defaultDeviceCatalog();
+  // No OS keychain without Electron: the cloud credential and the backup passphrase go to an encrypted file (docs/SECURITY.md).
+  const dataDir = workstationDataDir();
+  const secrets = new EncryptedFileSecretStore(dataDir);
   const handlers = createMainHandlers({
     mode: 'browser',
     showNotification: () => false,
     osNotificationsSupported: () => false,
-  }, devices);
+  }, devices, defaultCloudService(dataDir, secrets), defaultBackupService({ dataDir, secrets }));
   const streams = createMainStreams(devices);
   const csp = contentSecurityPolicy();
   const serveStatic = sirv(options.rendererDir, {

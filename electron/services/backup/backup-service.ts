@@ -3,6 +3,8 @@ import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupFileKind, BackupRunWire, BackupSettingsWire } from '../../../common/contract/main-api';
 import { backupFileName, checkSchedule, filesToPrune, utcStamp, type BackupSchedule } from '../../../common/backup/schedule';
+import { EncryptedFileSecretStore } from '../secrets/encrypted-file-store';
+import type { SecretStore } from '../secrets/secret-store';
 import { checkBackupFolder } from './backup-folder';
 import { BackupSettingsFile, type StoredBackupSettings } from './backup-settings';
 
@@ -32,7 +34,11 @@ export interface BackupServiceOptions {
   /** Electron's folder dialog; absent in browser mode, where the path is typed. */
   chooseFolder?: () => Promise<string | null>;
   now?: () => number;
+  /** Where the daily schedule's passphrase is kept (default: the encrypted file store in `dataDir`). */
+  secrets?: SecretStore;
 }
+
+const PASSPHRASE = 'backup-passphrase';
 
 /** At most this many files written at once (a backup and an export, with room to spare). */
 const MAX_OPEN = 4;
@@ -60,17 +66,54 @@ export class BackupService {
   private readonly store: BackupSettingsFile;
   private readonly files = new Map<string, OpenFile>();
   private readonly now: () => number;
+  private readonly secrets: SecretStore;
+  private migration: Promise<void> | undefined;
 
   constructor(private readonly options: BackupServiceOptions) {
     this.store = new BackupSettingsFile(options.dataDir);
     this.now = options.now ?? Date.now;
+    this.secrets = options.secrets ?? new EncryptedFileSecretStore(options.dataDir);
   }
 
-  private wire(s: StoredBackupSettings): BackupSettingsWire {
+  /**
+   * Moves a passphrase an earlier version kept in backup-settings.json into the secret store
+   * (runs once, before the settings are first read). Without a keychain it stays in the
+   * 0600 file where it already was, and is still used from there.
+   */
+  migrateSecrets(): Promise<void> {
+    this.migration ??= (async () => {
+      const s = await this.store.load();
+      if (s.passphrase === null) return;
+      try {
+        await this.secrets.set(PASSPHRASE, s.passphrase);
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'secret-store-unavailable') return;
+        throw err;
+      }
+      s.passphrase = null;
+      await this.store.save(s);
+    })().catch((err: unknown) => {
+      this.migration = undefined;
+      throw err;
+    });
+    return this.migration;
+  }
+
+  private async load(): Promise<StoredBackupSettings> {
+    await this.migrateSecrets();
+    return this.store.load();
+  }
+
+  /** The schedule's passphrase: from the secret store, or a legacy file that could not be moved. */
+  private async passphrase(s: StoredBackupSettings): Promise<string | null> {
+    return (await this.secrets.get(PASSPHRASE)) ?? s.passphrase;
+  }
+
+  private wire(s: StoredBackupSettings, hasPassphrase: boolean): BackupSettingsWire {
     return {
       folder: s.folder,
       schedule: s.schedule,
-      hasPassphrase: s.passphrase !== null,
+      hasPassphrase,
       lastRun: s.lastRun,
       lastScheduledRun: s.lastScheduledRun,
       canChooseFolder: this.options.chooseFolder !== undefined,
@@ -78,11 +121,12 @@ export class BackupService {
   }
 
   async settings(): Promise<BackupSettingsWire> {
-    return this.wire(await this.store.load());
+    const s = await this.load();
+    return this.wire(s, (await this.passphrase(s)) !== null);
   }
 
   async configure(change: { folder?: string | null | undefined; schedule?: BackupSchedule | undefined; passphrase?: string | null | undefined }): Promise<BackupSettingsWire> {
-    const s = await this.store.load();
+    const s = await this.load();
     if (change.folder !== undefined) s.folder = change.folder === null ? null : await checkBackupFolder(change.folder);
     if (change.schedule !== undefined) {
       try {
@@ -91,10 +135,14 @@ export class BackupService {
         throw new BackupSettingsError(err instanceof Error ? err.message : 'bad schedule');
       }
     }
-    if (change.passphrase !== undefined) s.passphrase = change.passphrase;
-    if (s.schedule.enabled && (s.folder === null || s.passphrase === null)) throw new BackupSettingsError('a daily backup needs a folder and a passphrase');
+    const hasPassphrase = change.passphrase !== undefined ? change.passphrase !== null : (await this.passphrase(s)) !== null;
+    if (s.schedule.enabled && (s.folder === null || !hasPassphrase)) throw new BackupSettingsError('a daily backup needs a folder and a passphrase');
+    // The secret first: without a keychain this refuses, and then nothing of the change is saved.
+    if (change.passphrase === null) await this.secrets.delete(PASSPHRASE);
+    else if (change.passphrase !== undefined) await this.secrets.set(PASSPHRASE, change.passphrase);
+    if (change.passphrase !== undefined) s.passphrase = null;
     await this.store.save(s);
-    return this.wire(s);
+    return this.wire(s, hasPassphrase);
   }
 
   async chooseFolder(): Promise<{ folder: string | null }> {
@@ -108,12 +156,12 @@ export class BackupService {
   }
 
   async schedulePassphrase(): Promise<{ passphrase: string | null }> {
-    return { passphrase: (await this.store.load()).passphrase };
+    return { passphrase: await this.passphrase(await this.load()) };
   }
 
   async begin(kind: BackupFileKind, folder?: string): Promise<{ handle: string; name: string }> {
     if (this.files.size >= MAX_OPEN) throw new BackupFileError('too many backups or exports are being written at once');
-    const target = folder ?? (await this.store.load()).folder;
+    const target = folder ?? (await this.load()).folder;
     if (target === null) throw new BackupSettingsError('choose a backup folder first');
     const dir = await checkBackupFolder(target);
     const name = fileNameFor(kind, this.now());
@@ -154,7 +202,7 @@ export class BackupService {
     }
     let pruned: string[] = [];
     if (f.kind === 'scheduled-backup') {
-      const { keep } = (await this.store.load()).schedule;
+      const { keep } = (await this.load()).schedule;
       pruned = filesToPrune(await readdir(f.folder), keep);
       for (const name of pruned) await rm(path.join(f.folder, name), { force: true });
     }
@@ -171,7 +219,7 @@ export class BackupService {
   }
 
   async recordRun(run: BackupRunWire): Promise<{ ok: true }> {
-    const s = await this.store.load();
+    const s = await this.load();
     s.lastRun = run;
     if (run.scheduled) s.lastScheduledRun = run;
     await this.store.save(s);

@@ -8,9 +8,9 @@ export const StoredBackupSettings = z.object({
   folder: z.string().nullable(),
   schedule: BackupScheduleWire,
   /**
-   * Kept so the daily backup runs unattended. Protected like the cloud credential: a file
-   * only this account can read (mode 0600) in the workstation's data folder; the operating
-   * system's disk encryption protects it at rest (docs/SECURITY.md).
+   * Only in files written by earlier versions (or kept where no keychain is available): the
+   * daily backup's passphrase now lives in the SecretStore (BackupService.migrateSecrets
+   * moves it there and writes null here; docs/SECURITY.md, "Secrets at rest").
    */
   passphrase: z.string().nullable(),
   lastRun: BackupRunWire.nullable(),

@@ -2,6 +2,7 @@ import type { Handlers } from '../../../common/contract/channel';
 import type { backupMethods, MainApi } from '../../../common/contract/main-api';
 import { RpcError } from '../../../common/contract/rpc';
 import { workstationDataDir } from '../cloud/data-dir';
+import { SecretStoreError } from '../secrets/secret-store';
 import { BackupFolderError } from './backup-folder';
 import { BackupFileError, BackupService, BackupSettingsError, type BackupServiceOptions } from './backup-service';
 
@@ -11,7 +12,7 @@ async function typed<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof BackupFolderError || err instanceof BackupFileError || err instanceof BackupSettingsError) throw new RpcError(err.code, err.message);
+    if (err instanceof BackupFolderError || err instanceof BackupFileError || err instanceof BackupSettingsError || err instanceof SecretStoreError) throw new RpcError(err.code, err.message);
     throw err;
   }
 }

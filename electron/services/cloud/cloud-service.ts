@@ -1,4 +1,4 @@
-import type { CloudConflict, CloudStatus } from '../../../common/contract/cloud-api';
+import type { CloudAnchorParams, CloudAnchorResult, CloudConflict, CloudStatus } from '../../../common/contract/cloud-api';
 import type { PullPage, PushRequest, PushResponse } from '../../../common/sync/protocol';
 import type { CredentialStore, StoredEnrolment } from './credential-store';
 import { checkServerUrl } from './server-url';
@@ -92,6 +92,12 @@ export class CloudService {
 
   pull(since: string, limit: number): Promise<PullPage> {
     return this.authorised('GET', `/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`) as Promise<PullPage>;
+  }
+
+  /** Anchors this workstation's audit chain head on the server, under the enrolment's workstation id. */
+  async anchor(head: CloudAnchorParams): Promise<CloudAnchorResult> {
+    const e = await this.requireEnrolment();
+    return this.authorised('POST', '/audit/anchors', { workstationId: e.workstationId, seq: head.seq, hash: head.hash, count: head.count }) as Promise<CloudAnchorResult>;
   }
 
   /** The conflicts list needs an administrator: sign in for this request only and sign out again. */

@@ -14,9 +14,8 @@ export const StoredEnrolment = z.object({
 export type StoredEnrolment = z.infer<typeof StoredEnrolment>;
 
 /**
- * Where the workstation credential is kept. The seam for issue 9: an implementation on
- * Electron's safeStorage (or an encrypted file) replaces FileCredentialStore without the
- * cloud service changing.
+ * Where the workstation credential is kept. The app uses SecretCredentialStore (the OS
+ * keychain in Electron, an encrypted file in browser mode); the cloud service sees only this.
  */
 export interface CredentialStore {
   load(): Promise<StoredEnrolment | undefined>;
@@ -26,8 +25,9 @@ export interface CredentialStore {
 
 /**
  * A JSON file readable only by the account running CareLoop (mode 0600, written to a
- * temporary file and renamed so a crash never leaves half a credential). Not encrypted
- * yet: issue 9 adds encryption at rest.
+ * temporary file and renamed so a crash never leaves half a credential), not encrypted.
+ * Earlier versions kept the enrolment here; SecretCredentialStore now only reads it once to
+ * move it into the secret store, then deletes it.
  */
 export class FileCredentialStore implements CredentialStore {
   readonly file: string;

@@ -1,5 +1,5 @@
 import type { ContractClient } from '../../../../common/contract/channel';
-import type { CloudStatus } from '../../../../common/contract/cloud-api';
+import type { CloudAnchorParams, CloudAnchorResult, CloudStatus } from '../../../../common/contract/cloud-api';
 import type { MainApi } from '../../../../common/contract/main-api';
 import type { PullPage, PushRequest, PushResponse } from '../../../../common/sync/protocol';
 
@@ -14,6 +14,8 @@ export interface CloudPort {
   forget(): Promise<CloudStatus>;
   push(request: PushRequest): Promise<PushResponse>;
   pull(since: string, limit: number): Promise<PullPage>;
+  /** Anchors the audit chain head on the server (issue 9); a port without it does not anchor. */
+  anchor?(head: CloudAnchorParams): Promise<CloudAnchorResult>;
 }
 
 export function cloudPortFromMain(main: ContractClient<MainApi>): CloudPort {
@@ -23,6 +25,7 @@ export function cloudPortFromMain(main: ContractClient<MainApi>): CloudPort {
     forget: () => main.call('cloud.forget', {}),
     push: (request) => main.call('cloud.push', request),
     pull: (since, limit) => main.call('cloud.pull', { since, limit }),
+    anchor: (head) => main.call('cloud.anchor', head),
   };
 }
 

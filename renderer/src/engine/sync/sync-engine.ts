@@ -1,5 +1,6 @@
 import type { CareLoopDb } from '../../db/database';
 import { adoptClinic } from './adopt-clinic';
+import { anchorAuditHead, type AnchorMemo } from './anchor-audit';
 import { cloudErrorCode, isTransient, type CloudPort } from './cloud-port';
 import { pullAll } from './pull-all';
 import { pushOutbox, rejectedChanges } from './push-outbox';
@@ -53,6 +54,7 @@ export class SyncEngine {
   private progress: SyncStatus['progress'] = null;
   private nextAttemptAt: number | null = null;
   private lastProgressEmit = 0;
+  private anchored: AnchorMemo | undefined;
   private readonly onOnline = () => {
     this.failures = 0;
     void this.syncNow();
@@ -166,6 +168,10 @@ export class SyncEngine {
       this.failures = 0;
       this.lastError = null;
       this.offline = false;
+      if (cloud.workstationId) {
+        this.anchored = await anchorAuditHead(this.db, this.cloud, cloud.workstationId, this.anchored);
+        this.lastError = this.anchored?.refusal ?? null;
+      }
     } catch (err) {
       this.failures++;
       this.offline = isTransient(err);
