@@ -8,6 +8,7 @@ import { fhirCommand } from './fhir';
 import { glucoseMetricsCommand } from './glucose-metrics';
 import { preventCommand } from './prevent';
 import { news2Command } from './news2';
+import { openExportCommand } from './open-export';
 import { qrsCommand } from './qrs';
 import { qrsEvalCommand } from './qrs-eval';
 import { replayCommand } from './replay';
@@ -25,6 +26,7 @@ export const commands: CliCommand[] = [
   glucoseMetricsCommand,
   preventCommand,
   news2Command,
+  openExportCommand,
   qrsCommand,
   qrsEvalCommand,
   replayCommand,

@@ -1,6 +1,5 @@
 import type { KdfParams } from '../backup/format';
-import { openBackup } from '../backup/reader';
-import { manifestOf, writeBackup } from '../backup/writer';
+import { openSealedExport, SEALED_EXPORT_FORMAT_VERSION, sealExport, SealedExportError } from '../exports/sealed-file';
 import { canonicalJson, type AuditEntry } from './chain';
 
 /**
@@ -12,7 +11,7 @@ import { canonicalJson, type AuditEntry } from './chain';
  */
 export const EXPORT_TABLE = 'audit-export.csv';
 /** The envelope's schema version: the export's own format, not the database's. */
-export const EXPORT_FORMAT_VERSION = 1;
+export const EXPORT_FORMAT_VERSION = SEALED_EXPORT_FORMAT_VERSION;
 
 export const CSV_COLUMNS = ['seq', 'at', 'actor', 'workstation', 'action', 'entity', 'entityId', 'patientId', 'reason', 'changes', 'prevHash', 'hash'] as const;
 
@@ -64,29 +63,18 @@ export interface SealCsvOptions {
   kdf?: Partial<Pick<KdfParams, 'memoryKiB' | 'iterations' | 'parallelism'>>;
 }
 
-/** The CSV's lines (header first, without line ends) as an encrypted file, streamed. */
+/** The CSV's lines (header first, without line ends) as an encrypted file, streamed (common/exports/sealed-file.ts). */
 export async function* sealAuditCsv(entries: readonly AuditEntry[], options: SealCsvOptions): AsyncGenerator<Uint8Array> {
   if (options.passphrase.length < 1) throw new AuditExportError('an encrypted export needs a passphrase');
-  const lines = [CSV_HEADER, ...entries.map(csvLine)];
-  const pages = async function* (): AsyncGenerator<readonly unknown[]> {
-    for (let i = 0; i < lines.length; i += 1000) yield lines.slice(i, i + 1000);
-  };
-  const manifest = await manifestOf(pages());
-  yield* writeBackup({
-    passphrase: options.passphrase,
-    schemaVersion: EXPORT_FORMAT_VERSION,
-    workstationId: options.workstationId,
-    ...(options.createdAt ? { createdAt: options.createdAt } : {}),
-    ...(options.kdf ? { kdf: options.kdf } : {}),
-    tables: [{ name: EXPORT_TABLE, ...manifest, pages }],
-  });
+  yield* sealExport([CSV_HEADER, ...entries.map(csvLine)], { name: EXPORT_TABLE, ...options });
 }
 
 /** The CSV text of an encrypted export; BackupError subclasses for a wrong passphrase or a damaged file. */
 export async function openAuditCsvExport(source: AsyncIterable<Uint8Array>, passphrase: string): Promise<string> {
-  const backup = await openBackup(source, passphrase);
-  if (backup.header.tables.length !== 1 || backup.header.tables[0]!.name !== EXPORT_TABLE) throw new AuditExportError('this file is not an audit export');
-  let out = '';
-  for await (const batch of backup.batches()) for (const line of batch.rows) out += `${String(line)}\r\n`;
-  return out;
+  try {
+    return (await openSealedExport(source, passphrase, EXPORT_TABLE)).text;
+  } catch (err) {
+    if (err instanceof SealedExportError) throw new AuditExportError('this file is not an audit export');
+    throw err;
+  }
 }

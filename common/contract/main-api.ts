@@ -173,11 +173,33 @@ export const backupMethods = {
   'backup.recordRun': { params: BackupRunWire.strict(), result: z.object({ ok: z.literal(true) }) },
 } as const;
 
+/**
+ * Print-to-PDF of the page the renderer shows now (issue 10: the printable patient summary).
+ * Electron renders the sender's page with webContents.printToPDF (A4, print CSS) and writes it
+ * to a file the user picks in the system's save dialog; browser mode has neither and answers
+ * 'use-browser-print', so the renderer calls window.print() instead. Failures arrive as
+ * RpcError code `print-failed` (never patient data in the message).
+ */
+export const PrintToPdfResult = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('saved'), path: z.string(), bytes: z.number().int().min(0) }),
+  z.object({ outcome: z.literal('cancelled') }),
+  z.object({ outcome: z.literal('use-browser-print') }),
+]);
+export type PrintToPdfResult = z.infer<typeof PrintToPdfResult>;
+
+export const printMethods = {
+  'print.toPdf': {
+    params: z.object({ suggestedName: z.string().trim().min(1).max(120).regex(/^[^/\\:*?"<>|]+$/) }).strict(),
+    result: PrintToPdfResult,
+  },
+} as const;
+
 export const mainApi = {
   methods: {
     'app.info': { params: Empty, result: AppInfo },
     ...cloudMethods,
     ...backupMethods,
+    ...printMethods,
     /** Simulated devices this host offers (training mode, demo, tests). */
     'devices.simulators': { params: Empty, result: z.array(SimulatorInfo) },
     'notify.show': {

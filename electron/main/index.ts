@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveContract } from '../../common/contract/channel';
@@ -6,7 +6,10 @@ import { mainApi } from '../../common/contract/main-api';
 import { defaultDeviceCatalog } from '../devices/default-catalog';
 import { defaultBackupService } from '../services/backup/handlers';
 import { defaultCloudService } from '../services/cloud/handlers';
+import { SafeStorageSecretStore } from '../services/secrets/safe-storage-store';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
+import { electronPdfPrinter } from '../services/print/electron-printer';
+import { PrintService } from '../services/print/print-service';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcTransport } from './ipc-transport';
 import { IPC_MESSAGE, IPC_PORT, IPC_REQUEST } from './ipc-channel';
@@ -32,6 +35,8 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   const devices = defaultDeviceCatalog();
+  // The cloud credential and the backup passphrase are sealed with the OS keychain; without one they are refused, never kept in plain text.
+  const secrets = new SafeStorageSecretStore(app.getPath('userData'), safeStorage);
   const handlers = createMainHandlers({
     mode: 'electron',
     osNotificationsSupported: () => Notification.isSupported(),
@@ -40,15 +45,16 @@ if (!app.requestSingleInstanceLock()) {
       new Notification({ title, body, urgency }).show();
       return true;
     },
-  }, devices, defaultCloudService(app.getPath('userData')), defaultBackupService({
+  }, devices, defaultCloudService(app.getPath('userData'), secrets), defaultBackupService({
     dataDir: app.getPath('userData'),
+    secrets,
     // Staff pick the backup folder with the system's own dialog; only its path reaches the service.
     chooseFolder: async () => {
       if (!mainWindow || mainWindow.isDestroyed()) return null;
       const r = await dialog.showOpenDialog(mainWindow, { title: 'Folder for CareLoop backups', properties: ['openDirectory', 'createDirectory'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
-  }));
+  }), new PrintService(electronPdfPrinter(() => mainWindow)));
 
   const ipc = createIpcTransport({
     trusted: () => ({ webContentsId: mainWindow?.webContents.id, origins: appOrigins }),

@@ -16,6 +16,8 @@ import type { CloudService } from './cloud/cloud-service';
 import { cloudHandlers, defaultCloudService } from './cloud/handlers';
 import type { BackupService } from './backup/backup-service';
 import { backupHandlers, defaultBackupService } from './backup/handlers';
+import { printHandlers } from './print/handlers';
+import { PrintService } from './print/print-service';
 
 function packageVersion(): string {
   // In a bundle the package.json sits two levels above out/main; in a checkout, beside electron/.
@@ -32,7 +34,7 @@ function packageVersion(): string {
 }
 
 /** The main-process services, identical in Electron and in browser mode. */
-export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog(), cloud: CloudService = defaultCloudService(), backup: BackupService = defaultBackupService()): Handlers<MainApi> {
+export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog(), cloud: CloudService = defaultCloudService(), backup: BackupService = defaultBackupService(), print: PrintService = new PrintService()): Handlers<MainApi> {
   const version = packageVersion();
   return {
     'app.info': async () => {
@@ -55,6 +57,7 @@ export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalo
     }),
     ...cloudHandlers(cloud),
     ...backupHandlers(backup),
+    ...printHandlers(print),
   };
 }
 

@@ -26,6 +26,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/patients/new', component: () => import('./views/PatientFormView.vue') },
   { path: '/patients/:id', component: () => import('./views/PatientProfileView.vue'), props: true },
   { path: '/patients/:id/edit', component: () => import('./views/PatientFormView.vue'), props: true },
+  { path: '/patients/:id/summary', component: () => import('./views/PatientSummaryView.vue'), props: true },
   { path: '/schedule', component: () => import('./views/ScheduleView.vue') },
   { path: '/inbox', component: () => import('./views/InboxView.vue') },
   { path: '/inbox/:patientId', component: () => import('./views/InboxView.vue'), props: true },

@@ -39,6 +39,8 @@ export interface FhirExportOptions {
   clinicName: string;
   /** Dense series and waveforms as valueSampledData (default true). */
   includeSeries?: boolean;
+  /** Whether the file that leaves is sealed (common/exports/sealed-file.ts); recorded in the audit. Default false. */
+  encrypted?: boolean;
 }
 
 export interface FhirExportReport {
@@ -103,7 +105,7 @@ async function discloseOrRefuse(db: CareLoopDb, ctx: WriteContext, p: PatientRow
         kind: { before: undefined, after: 'export' },
         recipient: { before: undefined, after: recipient },
         format: { before: undefined, after: format },
-        encrypted: { before: undefined, after: false },
+        encrypted: { before: undefined, after: o.encrypted ?? false },
       },
       ...(why ? { reason: why } : {}),
     }),

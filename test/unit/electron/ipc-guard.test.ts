@@ -4,6 +4,8 @@ import path from 'node:path';
 import { cloudHandlers, defaultCloudService } from '../../../electron/services/cloud/handlers';
 import { BackupService } from '../../../electron/services/backup/backup-service';
 import { backupHandlers } from '../../../electron/services/backup/handlers';
+import { printHandlers } from '../../../electron/services/print/handlers';
+import { PrintService } from '../../../electron/services/print/print-service';
 import { describe, expect, it } from 'vitest';
 import { checkIpcSender } from '../../../electron/main/ipc-guard';
 
@@ -51,6 +53,7 @@ describe('IPC transport with the contract behind it', async () => {
         'devices.simulators': () => [],
         ...cloudHandlers(defaultCloudService(mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')))),
         ...backupHandlers(new BackupService({ dataDir: mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')) })),
+        ...printHandlers(new PrintService()),
         'notify.show': () => {
           notifications++;
           return { delivered: 'os' as const };
