@@ -20,6 +20,8 @@ const benches: Record<string, () => Promise<BenchSection>> = {
   dashboard: async () => (await import('./dashboard.bench')).benchDashboard(),
   backup: async () => (await import('./backup.bench')).benchBackup(),
   crm: async () => (await import('./crm.bench')).benchCrm(),
+  imports: async () => (await import('./imports.bench')).benchImports(),
+  baselines: async () => (await import('./baselines.bench')).benchBaselines(),
 };
 
 const RESULTS = 'docs/bench-results.json';

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { Contract } from '../../../common/contract/rpc';
+import { DEMO_PHASES } from './demo/phases';
+import { READABLE_FORMATS } from '../../../common/imports/parse-file';
+import { CsvMapping } from '../../../common/imports/csv/csv-mapping';
 import { dashboardMethods } from './insights/dashboard-api';
+import { SegmentFilter } from './insights/segment-filter';
 import { syncEvents, syncMethods } from './sync/sync-api';
+import { sessionMethods } from '../security/session-api';
+
+/** Where in a wearable file a problem was found (common/imports/errors.ts ImportPosition). */
+const ImportPositionSchema = z.object({ entry: z.string().optional(), line: z.number().optional(), record: z.number().optional(), byte: z.number().optional() });
 
 /** The typed channel between the UI thread and the engine worker. */
 export const engineApi = {
@@ -23,13 +31,30 @@ export const engineApi = {
         .object({
           count: z.number().int().min(1).max(10_000),
           seed: z.number().int().optional(),
-          /** Days of home-device readings for monitored patients. */
-          historyDays: z.number().int().min(0).max(366).default(90),
+          /** Days of history: home readings judged by the rules, appointments, messages, logged time. */
+          historyDays: z.number().int().min(0).max(366).default(365),
+          /** Days of home readings (and the rules run over them), at most historyDays: a large clinic keeps fewer. */
+          deviceDays: z.number().int().min(0).max(366).optional(),
           /** How many patients also wear a watch that records minute heart rate for the whole history. */
           wearables: z.number().int().min(0).max(200).default(5),
         })
         .strict(),
-      result: z.object({ created: z.number(), appointments: z.number(), readings: z.number(), wearableSamples: z.number() }),
+      result: z.object({
+        created: z.number(),
+        appointments: z.number(),
+        readings: z.number(),
+        wearableSamples: z.number(),
+        consents: z.number(),
+        enrolments: z.number(),
+        alerts: z.number(),
+        alertsAcknowledged: z.number(),
+        alertsResolved: z.number(),
+        messages: z.number(),
+        messagesWithheld: z.number(),
+        timeEntries: z.number(),
+        tasks: z.number(),
+        devices: z.number(),
+      }),
     },
     /** Downloads a paired device: the main process runs the session, the engine stores what arrives. */
     'device.download': {
@@ -78,7 +103,29 @@ export const engineApi = {
     /** Runs the timed part of the rules now (missing data, persistence, snoozes, escalations); also runs on a timer. */
     'alerts.tick': { params: z.object({}).strict(), result: z.object({ ok: z.literal(true) }) },
     ...syncMethods,
+    ...sessionMethods,
     ...dashboardMethods,
+    /** Imports a file a patient brought from a consumer wearable, streamed from the Blob; progress as 'import.progress' events. */
+    'import.file': {
+      params: z.object({ importId: z.string().min(1).max(64), patientId: z.string().min(1), file: z.instanceof(Blob), fileName: z.string().max(260), format: z.enum(READABLE_FORMATS), csvMapping: CsvMapping.optional(), utcOffsetMinutes: z.number().int().min(-840).max(840).optional() }).strict(),
+      result: z.object({
+        importId: z.string(),
+        outcome: z.enum(['completed', 'cancelled', 'failed', 'refused']),
+        added: z.number(),
+        duplicates: z.number(),
+        skipped: z.array(z.object({ reason: z.string(), count: z.number(), first: ImportPositionSchema })),
+        sources: z.array(z.object({ app: z.string().optional(), device: z.string().optional() })),
+        bytesRead: z.number(),
+        error: z.object({ code: z.string(), message: z.string(), position: ImportPositionSchema }).optional(),
+      }),
+    },
+    /** Stops a running import after the batch being stored; what was stored stays (whole batches). */
+    'import.cancel': { params: z.object({ importId: z.string().min(1).max(64) }).strict(), result: z.object({ cancelled: z.boolean() }) },
+    /** The patients a segment filter selects now (sorted by name, at most `limit`), evaluated off the UI thread. */
+    'segments.evaluate': {
+      params: z.object({ filter: SegmentFilter, zone: z.string().min(1).max(64), limit: z.number().int().min(1).max(10_000).default(50), includeArchived: z.boolean().default(false) }).strict(),
+      result: z.object({ patientIds: z.array(z.string()), total: z.number(), truncated: z.boolean() }),
+    },
   },
   events: {
     ...syncEvents,
@@ -90,7 +137,8 @@ export const engineApi = {
     'live.heart-rate': z.object({ deviceId: z.string(), patientId: z.string(), timeMs: z.number(), bpm: z.number(), contact: z.boolean().nullable() }),
     'alert.opened': z.object({ alertId: z.string(), patientId: z.string(), patientName: z.string(), ruleName: z.string(), priority: z.enum(['high', 'medium', 'low']) }),
     'device.progress': z.object({ deviceId: z.string(), step: z.string(), done: z.number().optional(), total: z.number().optional() }),
-    'demo.progress': z.object({ phase: z.enum(['patients', 'appointments', 'readings', 'wearables']), done: z.number(), total: z.number() }),
+    'demo.progress': z.object({ phase: z.enum(DEMO_PHASES), done: z.number(), total: z.number() }),
+    'import.progress': z.object({ importId: z.string(), bytesRead: z.number(), totalBytes: z.number(), added: z.number(), duplicates: z.number(), skipped: z.number() }),
   },
 } satisfies Contract;
 

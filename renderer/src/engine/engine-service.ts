@@ -5,27 +5,32 @@ import type { PayloadOf } from '../../../common/contract/rpc';
 import type { CareLoopDb } from '../db/database';
 import { openClock } from '../db/journal';
 import { SCHEMA_VERSION } from '../db/migrations/index';
-import { PatientRepository, countPatients } from '../db/patients';
+import { countPatients } from '../db/patients';
 import { loadWorkstation } from '../db/workstation';
 import { asCrmDb } from '../db/crm-tables';
 import { computeDashboard } from '../db/dashboard';
+import { loadDemoClinic } from './demo/load-demo-clinic';
+import { evaluateSegment, SegmentError } from '../db/segments';
 import type { EngineApi } from './api';
 import { AlertPipeline } from './alerts/pipeline';
 import { downloadDevice } from './devices/download';
-import { pairDemoDevices } from './demo/pair-devices';
 import { LiveStreams } from './devices/live';
 import { AlertTransitionError } from './rules/lifecycle';
 import { RuleValidationError } from './rules/rule';
-import { generateDemoPatients } from './demo/generate-patients';
-import { loadDemoDeviceData } from './demo/load-device-data';
-import { bookDemoAppointments } from './demo/generate-appointments';
-import { ScheduleRepository, ensureScheduleDefaults, loadScheduleResources } from '../db/schedule';
-import clinic from '../../../resources/demo/clinic.json';
 import { cloudPortFromMain } from './sync/cloud-port';
 import { SyncEngine } from './sync/sync-engine';
+import { createSessionHandlers, sessionActor, signedInName } from '../security/session-handlers';
+import { guardEngineHandlers } from './method-permissions';
 import { WorkflowRunner } from './workflows/runner';
 import { asWorkflowDb } from './workflows/store';
+import { ChangeTriggerFeed } from './workflows/change-triggers';
+import { liveQuery } from 'dexie';
 import type { Observation } from '../../../common/readings/observation';
+import { discardUnconsentedReadings } from '../db/observations';
+import { applyErasuresFromSync } from '../db/patient-rights';
+import { blobChunks, importWearableFile } from '../db/wearable-import';
+import { ImportError } from '../../../common/imports/errors';
+import { parseWearableFile } from '../../../common/imports/parse-file';
 
 /**
  * The engine's request handlers, separate from the worker bootstrap so tests can run them
@@ -48,6 +53,12 @@ export function createEngineHandlers(
     onNotify: (n) => emit('workflow.notified', { patientId: n.patientId, workflowName: n.workflowName, recipients: n.recipients }),
   });
   let workflowsSeeded = false;
+  // Appointments and enrolments written on the UI thread reach the workflows through the audit
+  // chain (a durable cursor), at start-up for what was written while the engine was down, then
+  // on every audit write in any context.
+  const triggers = new ChangeTriggerFeed(asWorkflowDb(db), workflows);
+  const followChanges = () => void triggers.drain().catch((err: unknown) => console.error(`[engine] workflow triggers failed: ${err instanceof Error ? err.name : 'error'}`));
+  liveQuery(() => db.audit.orderBy('seq').lastKey()).subscribe({ next: followChanges, error: () => undefined });
   const alerts = new AlertPipeline(db, engineContext, (notice) => {
     emit('alert.opened', notice);
     void workflows.onAlertOpened(notice).catch((err: unknown) => console.error(`[engine] workflow on alert failed: ${err instanceof Error ? err.name : 'error'}`));
@@ -62,15 +73,23 @@ export function createEngineHandlers(
     // Readings that arrive by sync (other desks, connected devices posting to the cloud) run
     // through the same rules and workflows; rules edited elsewhere take effect at once.
     onApplied: async (written) => {
+      // An erasure made elsewhere purges the patient here too (issue 9).
+      await applyErasuresFromSync(db, await engineContext(), written);
       if (written.rules) await alerts.reloadRules();
       // Readings from other desks were judged there (their alerts arrive by sync); readings
-      // posted to the cloud by connected devices were judged nowhere yet.
+      // posted to the cloud by connected devices were judged nowhere yet — and are not kept for
+      // a patient who withdrew monitoring consent.
       const readings = ((written.observations ?? []) as unknown as Observation[]).filter((o) => o.source?.kind === 'ingest');
-      if (readings.length) await judge(readings);
+      const kept = readings.length ? (await discardUnconsentedReadings(db, await engineContext(), readings)).kept : [];
+      if (kept.length) await judge(kept);
     },
   });
   sync.start();
-  return {
+  // Wearable-file imports running now, by import id, so staff can cancel one.
+  const imports = new Map<string, AbortController>();
+  // Every method a person calls is checked against the signed-in session (method-permissions.ts).
+  return guardEngineHandlers({
+    ...createSessionHandlers(db),
     'engine.status': async () => ({
       startedAt,
       schemaVersion: SCHEMA_VERSION,
@@ -87,7 +106,7 @@ export function createEngineHandlers(
     'alert.act': async ({ alertId, action }) => {
       const ctx = await engineContext();
       try {
-        const a = await alerts.act(alertId, ctx.actor, action);
+        const a = await alerts.act(alertId, signedInName(db) ?? ctx.actor, action);
         return { id: a.id, status: a.status };
       } catch (err) {
         if (err instanceof AlertTransitionError) throw new RpcError(err.code, err.message);
@@ -120,6 +139,37 @@ export function createEngineHandlers(
     'sync.forget': () => sync.forget(),
     'sync.conflicts': ({ email, password, limit }) => main.call('cloud.conflicts', { email, password, limit }),
     'dashboard.compute': ({ zone, filter, listLimit }) => computeDashboard(asCrmDb(db), { nowMs: Date.now(), zone, listLimit, ...(filter ? { filter } : {}) }),
+    'import.file': async ({ importId, patientId, file, fileName, format, csvMapping, utcOffsetMinutes }) => {
+      if (imports.has(importId)) throw new RpcError('import-running', 'An import with this id is already running.');
+      const ctx = await engineContext();
+      const controller = new AbortController();
+      imports.set(importId, controller);
+      try {
+        const batches = parseWearableFile(format, blobChunks(file), { signal: controller.signal, fileName, ...(csvMapping ? { csvMapping } : {}), ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}) });
+        return await importWearableFile(db, ctx, { importId, patientId, fileName, format }, batches, {
+          signal: controller.signal,
+          onProgress: (p) => emit('import.progress', { importId, totalBytes: file.size, ...p }),
+        });
+      } catch (err) {
+        if (err instanceof ImportError) throw new RpcError(err.code, err.message);
+        throw err;
+      } finally {
+        imports.delete(importId);
+      }
+    },
+    'import.cancel': ({ importId }) => {
+      const running = imports.get(importId);
+      running?.abort();
+      return { cancelled: running !== undefined };
+    },
+    'segments.evaluate': async ({ filter, zone, limit, includeArchived }) => {
+      try {
+        return await evaluateSegment(asCrmDb(db), filter, { nowMs: Date.now(), zone, limit, includeArchived });
+      } catch (err) {
+        if (err instanceof SegmentError) throw new RpcError('invalid-segment', err.message);
+        throw err;
+      }
+    },
     'alerts.tick': async () => {
       if (!(await loadWorkstation(db))) return { ok: true as const };
       if (!workflowsSeeded) {
@@ -128,37 +178,15 @@ export function createEngineHandlers(
       }
       await alerts.tick(Date.now());
       await workflows.tick(Date.now());
+      followChanges();
       return { ok: true as const };
     },
-    'demo.load': async ({ count, seed, historyDays, wearables }) => {
+    'demo.load': async ({ count, seed, historyDays, deviceDays, wearables }) => {
       const ws = await loadWorkstation(db);
       if (!ws) throw new RpcError('not-set-up', 'Set up the clinic before loading demo patients.');
-      const repo = new PatientRepository(db, {
-        actor: ws.staffName,
-        workstation: ws.workstationId,
-        clinicId: ws.clinicId,
-        clock: await openClock(db, `${ws.workstationId}e`),
-      });
-      const existing = await db.patients.count();
-      // Demo MRNs are numbered from the existing count so a second demo load adds new patients.
-      const inputs = generateDemoPatients(count + existing, seed).slice(existing);
-      const rows = await repo.createMany(inputs, (done, total) => emit('demo.progress', { phase: 'patients', done, total }));
       const ctx = { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}e`) };
-      await ensureScheduleDefaults(db, ctx, clinic.careTeam.map(([name, role]) => ({ name: name!, role: role!.startsWith('Nurse') || role!.includes('nurse') || role!.includes('coordinator') ? ('nurse' as const) : ('physician' as const) })));
-      const appointments = await bookDemoAppointments(new ScheduleRepository(db, ctx), await loadScheduleResources(db), rows, Math.min(2000, Math.round(rows.length * 0.3)), seed ?? 1, Date.now(), (done, total) =>
-        emit('demo.progress', { phase: 'appointments', done, total }),
-      );
-      const demoEnd = Date.now();
-      const loaded = await loadDemoDeviceData(
-        db,
-        rows,
-        { historyDays, wearables, seed: seed ?? 1, endMs: demoEnd },
-        (phase, done, total) => emit('demo.progress', { phase, done, total }),
-        // The demo's last two weeks run through the clinic's rules, so the demo opens with a realistic alert inbox.
-        (observations) => alerts.ingest(observations.filter((o) => o.timeMs >= demoEnd - 14 * 86_400_000)),
-      );
-      await pairDemoDevices(db, ctx, rows);
-      return { created: rows.length, appointments, ...loaded };
+      const { phaseMs: _phaseMs, ...loaded } = await loadDemoClinic(asCrmDb(db), ctx, { count, seed: seed ?? 1, historyDays, ...(deviceDays !== undefined ? { deviceDays } : {}), wearables, nowMs: Date.now(), clinicName: ws.clinicName }, (p) => emit('demo.progress', p));
+      return loaded;
     },
-  };
+  }, () => sessionActor(db));
 }

@@ -1,43 +1,42 @@
-// Runs in Chromium on the browser-mode host's origin (bundled by test/bench/crm.bench.ts): seeds the
-// app's own database with a 10,000-patient clinic and times patient search against it.
+// Runs in Chromium on the browser-mode host's origin (bundled by test/bench/crm.bench.ts): loads the
+// demo clinic into the app's own database through the real demo loader, and times patient search against it.
+import { asCrmDb } from '../../../renderer/src/db/crm-tables';
 import { CareLoopDb } from '../../../renderer/src/db/database';
 import { openClock } from '../../../renderer/src/db/journal';
-import { storeObservations } from '../../../renderer/src/db/observations';
-import { PatientRepository, searchPatients } from '../../../renderer/src/db/patients';
-import { SeriesStore } from '../../../renderer/src/db/series/series-store';
+import { searchPatients } from '../../../renderer/src/db/patients';
 import { saveWorkstation } from '../../../renderer/src/db/workstation';
-import { generateDemoPatients } from '../../../renderer/src/engine/demo/generate-patients';
-import { generateDemoReadings, generateMinuteHeartRate } from '../../../renderer/src/engine/demo/generate-readings';
+import { loadDemoClinic, type DemoClinicResult } from '../../../renderer/src/engine/demo/load-demo-clinic';
 
 interface Seeded {
-  patients: number;
+  result: DemoClinicResult;
   profileId: string;
-  minuteSamples: number;
-  readings: number;
+  totalRows: number;
+  rowsByTable: Record<string, number>;
   seedMs: number;
 }
 
-async function seed(count: number): Promise<Seeded> {
+/** The demo load as the engine runs it on 'demo.load', with the bench's size and history. */
+async function seed(count: number, historyDays: number, deviceDays: number, wearables: number): Promise<Seeded> {
   const t0 = performance.now();
   const db = new CareLoopDb();
   await db.open();
-  const ws = await saveWorkstation(db, { clinicName: 'Benchmark Clinic', staffName: 'Nurse Bench', staffRole: 'nurse', start: 'empty' });
-  const ctx = { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}u`) };
-  const rows = await new PatientRepository(db, ctx).createMany(generateDemoPatients(count, 11));
-  const p = rows.find((r) => r.tags.includes('remote-monitoring'))!;
-  const end = Date.now();
-  // A year of this patient's home readings and of minute heart rate from a watch.
-  const readings = generateDemoReadings({ id: p.id, clinicId: p.clinicId, mrn: p.mrn, conditionCodes: p.conditions.map((c) => c.code ?? ''), monitored: true }, 365, end, 5);
-  await db.transaction('rw', db.observations, () => storeObservations(db, readings));
-  const series = new SeriesStore(db);
-  let minuteSamples = 0;
-  const days = generateMinuteHeartRate(365, end, 9);
-  for (let d = 0; d < days.length; d += 7) {
-    const week = days.slice(d, d + 7);
-    minuteSamples += await series.appendPoints(p.id, 'heart-rate', week.flatMap((x) => Array.from(x.times)), week.flatMap((x) => Array.from(x.values)));
-  }
+  const ws = await saveWorkstation(db, { clinicName: 'Benchmark Clinic', staffName: 'Nurse Bench', staffRole: 'nurse', start: 'demo' });
+  const ctx = { actor: ws.staffName, workstation: ws.workstationId, clinicId: ws.clinicId, clock: await openClock(db, `${ws.workstationId}e`) };
+  let last = '';
+  const result = await loadDemoClinic(asCrmDb(db), ctx, { count, seed: 1, historyDays, deviceDays, wearables, nowMs: Date.now(), clinicName: ws.clinicName }, (p) => {
+    if (p.phase !== last) console.log(`[crm-bench] demo phase ${p.phase} from ${Math.round((performance.now() - t0) / 1000)} s`);
+    last = p.phase;
+  }).catch((err: unknown) => {
+    // Minified class names say little across page.evaluate: keep the message and stack.
+    throw new Error(err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err));
+  });
+  const seedMs = performance.now() - t0;
+  // The profile opened is a wearer's: monitored (home readings, alerts) with a year of minute heart rate.
+  const wearer = (await db.seriesBlocks.limit(1).toArray())[0];
+  const rowsByTable: Record<string, number> = {};
+  for (const t of db.tables) rowsByTable[t.name] = await t.count();
   db.close();
-  return { patients: rows.length, profileId: p.id, minuteSamples, readings: readings.length, seedMs: performance.now() - t0 };
+  return { result, profileId: wearer?.patientId ?? '', totalRows: Object.values(rowsByTable).reduce((s, n) => s + n, 0), rowsByTable, seedMs };
 }
 
 /** Each query as staff type it: name prefixes, MRNs, phone digits, dates of birth; the time to the first page of answers. */

@@ -29,7 +29,8 @@ export function generateDemoReadings(p: DemoPatientRef, days: number, endMs: num
   const rand = seededRandom(seed);
   const out: Observation[] = [];
   const startDay = Math.floor(endMs / DAY) - days + 1;
-  const adherence = 0.6 + rand() * 0.38;
+  // Wide on purpose: some patients reach 16 days with readings in 30 (CPT 99454), some do not.
+  const adherence = 0.35 + rand() * 0.63;
   const sysBase = 122 + rand() * 38;
   const diaBase = 72 + rand() * 18;
   const hrBase = 62 + rand() * 20;

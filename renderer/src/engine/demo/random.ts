@@ -23,3 +23,10 @@ export function weighted<T>(rand: () => number, items: readonly (readonly [T, nu
   }
   return items[items.length - 1]![0];
 }
+
+/** A seed for one part of the demo (a patient, a phase) derived from the clinic's seed, FNV-1a over the key. */
+export function seedFor(seed: number, key: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
