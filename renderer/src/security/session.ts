@@ -63,7 +63,15 @@ export class SessionService {
   /** Creates the first administrator; refused once any enabled user exists. */
   async createFirstAdministrator(ctx: WriteContext, details: Omit<UserDetails, 'role'>, password: string, pin?: string): Promise<SessionUser> {
     if (!(await this.needsFirstAdministrator())) throw new CredentialError('This clinic already has users: sign in instead.');
-    return this.addUser(ctx, { ...details, role: 'administrator' }, password, pin);
+    const problem = passwordProblem(password) ?? (pin ? pinProblem(pin) : undefined);
+    if (problem) throw new CredentialError(problem);
+    const passwordHash = await this.hasher.hash(password);
+    const pinHash = pin ? await this.hasher.hash(pin) : undefined;
+    // No one can be signed in before the first user exists, so this one write runs as the app itself.
+    const row = await runAsSystem(this.db, [this.db.users, this.db.audit, this.db.outbox, this.db.meta], 'the first administrator of a clinic without users', () =>
+      createUser(this.db, ctx, { ...details, role: 'administrator' }, { passwordHash, ...(pinHash ? { pinHash } : {}) }),
+    );
+    return sessionUserOf(row);
   }
 
   /** An administrator adds a user (the caller checks who may). */

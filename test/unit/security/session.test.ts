@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asUsersDb, setUserDisabled, updateUserDetails } from '../../../renderer/src/db/users';
 import { LOCKOUT_POLICY } from '../../../renderer/src/security/session';
 import { openSessionFixture } from './session-support';
+import { runAsSystem, setCurrentActor } from '../../../renderer/src/security/current-actor';
 
 const PASSWORD = 'correct horse battery staple';
 const admin = { name: 'Morgan Ellis', email: 'Morgan.Ellis@riverside.example.org' };
@@ -20,6 +21,15 @@ describe('first administrator and users', () => {
     expect(u).toMatchObject({ name: 'Morgan Ellis', role: 'administrator', hasPin: true });
     expect(await f.service.needsFirstAdministrator()).toBe(false);
     await expect(f.service.createFirstAdministrator(f.ctx, { name: 'Other', email: 'other@example.org' }, PASSWORD)).rejects.toThrow(/already has users/);
+  });
+
+  it('creates the first administrator on a workstation set up before users, while no one is signed in', async () => {
+    const f = await openSessionFixture();
+    setCurrentActor(f.db, { kind: 'nobody' });
+    const u = await f.service.createFirstAdministrator(f.ctx, admin, PASSWORD);
+    expect(u).toMatchObject({ role: 'administrator' });
+    // The exemption covered that one write only.
+    await expect(asUsersDb(f.db).users.put({ ...(await runAsSystem(f.db, [asUsersDb(f.db).users], 'read back', () => asUsersDb(f.db).users.get(u.id)))!, name: 'Changed' })).rejects.toThrow(/permission|nobody|sign in/i);
   });
 
   it('stores only Argon2id hashes; the outbox carries them but never the local lock-out fields; the audit says "(set)"', async () => {
