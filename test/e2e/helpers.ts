@@ -29,7 +29,8 @@ export async function firstRun(page: Page, url: string, staffName: string, start
     await page.getByLabel('Demo patients').selectOption(String(demoCount));
   }
   await page.getByRole('button', { name: 'Open CareLoop' }).click();
-  await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible({ timeout: 30_000 });
+  // A demo clinic is a year of history written through the repositories: allow it time.
+  await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible({ timeout: start === 'demo' ? 240_000 : 30_000 });
   await expect(page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${staffName}`);
 }
 

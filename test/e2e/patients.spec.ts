@@ -70,6 +70,7 @@ test.describe('patients in browser mode, on Chromium IndexedDB', () => {
   });
 
   test('a new user can start with the demo clinic and see living data', async ({ page }) => {
+    test.setTimeout(360_000);
     await setUpClinic(page, 'demo', 100);
     await expect(page.getByTestId('result-count')).toHaveText('100 patients');
     await expect(page.getByTestId('patient-row').first()).toBeVisible();
