@@ -67,4 +67,10 @@ async function sampleQueries(n: number): Promise<string[]> {
   return q;
 }
 
-Object.assign(window, { __crmSeed: seed, __crmSearch: search, __crmQueries: sampleQueries });
+/** Whether this origin already holds the app's database (a kept bench profile). */
+async function hasDatabase(): Promise<boolean> {
+  const name = new CareLoopDb().name;
+  return (await indexedDB.databases()).some((d) => d.name === name);
+}
+
+Object.assign(window, { __crmSeed: seed, __crmSearch: search, __crmQueries: sampleQueries, __crmHasDatabase: hasDatabase });
