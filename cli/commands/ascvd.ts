@@ -1,6 +1,5 @@
-import { CliInputError, type CliCommand } from '../command';
 import { ASCVD_RANGES, computeAscvd, parseAscvdInput } from '../../renderer/src/engine/insights/ascvd';
-import { RiskInputError } from '../../renderer/src/engine/insights/risk-input';
+import { riskScoreCommand } from './risk-score-command';
 
 const r = ASCVD_RANGES;
 const usage = `Usage: careloop ascvd '<json>'
@@ -25,31 +24,7 @@ Example:
   careloop ascvd '{"age": 55, "sex": "male", "race": "white", "totalCholesterol": 213, "hdl": 50, "systolic": 120, "onBpTreatment": false, "smoker": false, "diabetes": false}'
 `;
 
-export const ascvdCommand: CliCommand = {
-  name: 'ascvd',
-  summary: '10-year ASCVD risk with the 2013 Pooled Cohort Equations',
-  usage,
-  run(args, io) {
-    if (args.length !== 1) {
-      io.stderr(usage);
-      return Promise.resolve(2);
-    }
-    const raw = parseJsonArgument(args[0]!);
-    try {
-      const { risk, category } = computeAscvd(parseAscvdInput(raw));
-      io.stdout(`${JSON.stringify({ risk, category })}\n`);
-      return Promise.resolve(0);
-    } catch (err) {
-      if (err instanceof RiskInputError) throw new CliInputError(err.message);
-      throw err;
-    }
-  },
-};
-
-export function parseJsonArgument(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new CliInputError('the argument is not valid JSON');
-  }
-}
+export const ascvdCommand = riskScoreCommand('ascvd', '10-year ASCVD risk with the 2013 Pooled Cohort Equations', usage, (raw) => {
+  const { risk, category } = computeAscvd(parseAscvdInput(raw));
+  return { risk, category };
+});

@@ -1,7 +1,5 @@
-import { CliInputError, type CliCommand } from '../command';
 import { computePrevent, parsePreventInput, PREVENT_RANGES } from '../../renderer/src/engine/insights/prevent';
-import { RiskInputError } from '../../renderer/src/engine/insights/risk-input';
-import { parseJsonArgument } from './ascvd';
+import { riskScoreCommand } from './risk-score-command';
 
 const r = PREVENT_RANGES;
 const usage = `Usage: careloop prevent '<json>'
@@ -27,22 +25,4 @@ Example:
   careloop prevent '{"age": 50, "sex": "female", "totalCholesterol": 200, "hdl": 45, "systolic": 160, "bmi": 35, "egfr": 90, "onBpTreatment": true, "onStatin": false, "smoker": false, "diabetes": true}'
 `;
 
-export const preventCommand: CliCommand = {
-  name: 'prevent',
-  summary: '10-year CVD, ASCVD and heart-failure risk with the AHA PREVENT equations',
-  usage,
-  run(args, io) {
-    if (args.length !== 1) {
-      io.stderr(usage);
-      return Promise.resolve(2);
-    }
-    const raw = parseJsonArgument(args[0]!);
-    try {
-      io.stdout(`${JSON.stringify(computePrevent(parsePreventInput(raw)))}\n`);
-      return Promise.resolve(0);
-    } catch (err) {
-      if (err instanceof RiskInputError) throw new CliInputError(err.message);
-      throw err;
-    }
-  },
-};
+export const preventCommand = riskScoreCommand('prevent', '10-year CVD, ASCVD and heart-failure risk with the AHA PREVENT equations', usage, (raw) => computePrevent(parsePreventInput(raw)));

@@ -1,24 +1,13 @@
 /// <reference lib="webworker" />
 import { serveContract } from '../../../common/contract/channel';
-import { CareLoopDb } from '../db/database';
 import { engineApi } from './api';
 import { createEngineHandlers } from './engine-service';
-import { connectMainFromWorker, isEngineInit, type EngineInit } from './main-link';
+import { startWorker } from './worker-bootstrap';
 import { postMessageTransport } from './worker-transport';
 
 // The engine worker: owns derived data and automation, off the UI thread.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const init = new Promise<EngineInit>((resolve) => {
-  const onInit = (e: MessageEvent) => {
-    if (!isEngineInit(e.data)) return;
-    scope.removeEventListener('message', onInit);
-    resolve(e.data);
-  };
-  scope.addEventListener('message', onInit);
-});
-const db = new CareLoopDb();
-await db.open();
-const main = connectMainFromWorker(await init, scope.location);
+const { db, main } = await startWorker(scope);
 const handlers = createEngineHandlers(db, main, (name, payload) => service.emit(name, payload));
 const service = serveContract(
   engineApi,

@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 import { serveContract } from '../../../../common/contract/channel';
-import { CareLoopDb } from '../../db/database';
-import { connectMainFromWorker, isEngineInit, type EngineInit } from '../../engine/main-link';
+import { startWorker } from '../../engine/worker-bootstrap';
 import { postMessageTransport } from '../../engine/worker-transport';
 import { backupWorkerApi } from './backup-worker-api';
 import { runBackup } from './run-backup';
@@ -9,17 +8,7 @@ import { BackupScheduleRunner } from './schedule-runner';
 
 // The backup worker: reads and encrypts the whole database off the UI thread, and runs the daily schedule.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const init = new Promise<EngineInit>((resolve) => {
-  const onInit = (e: MessageEvent) => {
-    if (!isEngineInit(e.data)) return;
-    scope.removeEventListener('message', onInit);
-    resolve(e.data);
-  };
-  scope.addEventListener('message', onInit);
-});
-const db = new CareLoopDb();
-await db.open();
-const main = connectMainFromWorker(await init, scope.location);
+const { db, main } = await startWorker(scope);
 
 const backup = async (passphrase: string, scheduled: boolean, folder?: string) => {
   try {
