@@ -16,7 +16,7 @@ export interface ObservationContext {
   deviceResourceId(deviceId: string | undefined): string | undefined;
 }
 
-const CATEGORY_DISPLAY: Record<MetricCode['category'], string> = { 'vital-signs': 'Vital Signs', activity: 'Activity', procedure: 'Procedure' };
+const CATEGORY_DISPLAY: Record<MetricCode['category'], string> = { 'vital-signs': 'Vital Signs', activity: 'Activity', procedure: 'Procedure', laboratory: 'Laboratory' };
 
 function category(c: MetricCode['category']): CodeableConcept[] {
   return [{ coding: [{ system: OBSERVATION_CATEGORY, code: c, display: CATEGORY_DISPLAY[c] }] }];

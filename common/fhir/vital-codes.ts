@@ -20,7 +20,7 @@ export interface MetricCode {
   alsoLoinc?: LoincCode[];
   unit: string;
   /** Observation category: vital signs, or activity for steps and sleep. */
-  category: 'vital-signs' | 'activity' | 'procedure';
+  category: 'vital-signs' | 'activity' | 'procedure' | 'laboratory';
 }
 
 export const LOINC_CODES = {
@@ -43,6 +43,11 @@ export const LOINC_CODES = {
   sleepDuration: { code: '93832-4', display: 'Sleep duration' },
   hrvSdnn: { code: '80404-7', display: 'R-R interval.standard deviation (Heart rate variability)' },
   ecg: { code: '11524-6', display: 'EKG study' },
+  totalCholesterol: { code: '2093-3', display: 'Cholesterol [Mass/volume] in Serum or Plasma' },
+  hdlCholesterol: { code: '2085-9', display: 'Cholesterol in HDL [Mass/volume] in Serum or Plasma' },
+  ldlCholesterol: { code: '13457-7', display: 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by calculation' },
+  egfr: { code: '98979-8', display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI 2021)' },
+  hba1c: { code: '4548-4', display: 'Hemoglobin A1c/Hemoglobin.total in Blood' },
 } as const satisfies Record<string, LoincCode>;
 
 const L = LOINC_CODES;
@@ -64,6 +69,11 @@ export const METRIC_CODES: readonly MetricCode[] = [
   { metric: 'sleep-duration', loinc: L.sleepDuration, unit: 'h', category: 'activity' },
   { metric: 'hrv-sdnn', loinc: L.hrvSdnn, unit: 'ms', category: 'vital-signs' },
   { metric: 'ecg', loinc: L.ecg, unit: 'uV', category: 'procedure' },
+  { metric: 'total-cholesterol', loinc: L.totalCholesterol, unit: 'mg/dL', category: 'laboratory' },
+  { metric: 'hdl-cholesterol', loinc: L.hdlCholesterol, unit: 'mg/dL', category: 'laboratory' },
+  { metric: 'ldl-cholesterol', loinc: L.ldlCholesterol, unit: 'mg/dL', category: 'laboratory' },
+  { metric: 'egfr', loinc: L.egfr, unit: 'mL/min/{1.73_m2}', category: 'laboratory' },
+  { metric: 'hba1c', loinc: L.hba1c, unit: '%', category: 'laboratory' },
 ];
 
 const BY_METRIC = new Map<string, MetricCode>(METRIC_CODES.map((m) => [m.metric, m]));

@@ -25,7 +25,13 @@ export type Metric =
   | 'steps'
   | 'hrv-sdnn'
   | 'hrv-rmssd'
-  | 'ecg-quality';
+  | 'ecg-quality'
+  // Laboratory results entered from the record (risk scores read them; issue 11).
+  | 'total-cholesterol'
+  | 'hdl-cholesterol'
+  | 'ldl-cholesterol'
+  | 'egfr'
+  | 'hba1c';
 
 /** Quality flags derived from a device's status bits; a flagged value is kept, never dropped. */
 export type QualityFlag =
