@@ -115,7 +115,8 @@ async function clinicHasErasures(db: Database, ctx: object, clinicId: string, to
  * had not yet heard of an erasure pushed for an erased patient are purged again at once.
  */
 export async function purgeAfterPush(db: Database, ctx: Pick<ServerContext, 'clock'>, clinicId: string, modified: readonly { table: string; rowId: string; fields: FieldMap }[], log?: FastifyBaseLogger): Promise<PurgeReport[]> {
-  const tombstoneArrived = modified.some((m) => m.table === 'patients' && isErased(valuesOf(m.fields)));
+  // Only the erasure field decides (isErased); reading it alone spares copying every field of every pushed row.
+  const tombstoneArrived = modified.some((m) => m.table === 'patients' && isErased({ [ERASURE_FIELD]: m.fields[ERASURE_FIELD]?.value }));
   if (!modified.length || !(await clinicHasErasures(db, ctx, clinicId, tombstoneArrived))) return [];
   const candidates = new Set<string>();
   for (const m of modified) {

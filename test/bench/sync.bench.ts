@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../../common/ids';
@@ -94,18 +95,41 @@ function pushBodies(changes: readonly Change[]): Uint8Array<ArrayBuffer>[] {
   return bodies;
 }
 
+/**
+ * One POST of a prepared body on a kept-alive connection. The load generator uses node:http
+ * rather than fetch: it shares this process and these 2 cores with the server under test, and
+ * undici's fetch spends about 3 ms more CPU per 1.6 MB body (measured), CPU a workstation
+ * would spend on its own machine.
+ */
+function post(url: URL, token: string, body: Uint8Array, agent: http.Agent): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: '/sync/push', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.byteLength, authorization: `Bearer ${token}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`push failed: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8')}`))));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Sends `bodies` to one clinic with `inFlight` pushes at a time; resolves when all are answered. */
 async function pushBodiesTo(s: Session, bodies: readonly Uint8Array<ArrayBuffer>[], inFlight: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
+  const url = new URL(s.url);
   let next = 0;
   const sender = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const res = await fetch(`${s.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body });
-      if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-    }
+    while (next < bodies.length) await post(url, s.token, bodies[next++]!, agent);
   };
-  await Promise.all(Array.from({ length: inFlight }, sender));
+  try {
+    await Promise.all(Array.from({ length: inFlight }, sender));
+  } finally {
+    agent.destroy();
+  }
 }
 
 /** `changes` split evenly into one list of push bodies per workstation. */
@@ -287,7 +311,7 @@ export async function benchSync(): Promise<BenchSection> {
     method:
       `Real HTTP on 127.0.0.1 against \`buildServer\` (Fastify), a workstation token per clinic. Push: ${PUSH_ROWS.toLocaleString('en-US')} new demo patient rows (about 20 stamped fields each, about 1.7 kB of JSON per change) in batches of ${PUSH_BATCH} (the protocol's maximum), each batch validated, merged and committed in one transaction, measured three ways on fresh clinics: ` +
       `${FLEET_CLINICS} workstations of ${FLEET_CLINICS} different clinics pushing at once, one push at a time each (a fleet; the figure held against the target); one clinic with ${PUSHES_IN_FLIGHT} pushes in flight (they commit one after another on the clinic's lock); and a single stream (one workstation, one push at a time). ` +
-      'Push bodies are serialised to UTF-8 before the clock starts (a workstation does that on its own CPU); the HTTP client still runs in the server\'s process and on the same 2 cores as PostgreSQL. ' +
+      'Push bodies are serialised to UTF-8 before the clock starts (a workstation does that on its own CPU); the HTTP client (node:http, kept-alive connections) still runs in the server\'s process and on the same 2 cores as PostgreSQL. ' +
       `CPU per 1000 rows: CPU time of this process (server and HTTP client) and of PostgreSQL's processes during the fleet push, which other work on a shared machine disturbs less than rows/s (1-minute load average when the section started: ${loadAtStart}). ` +
       `Pull: ${PUSH_ROWS.toLocaleString('en-US')} patient rows of one clinic back in pages of ${PULL_LIMIT}, parsed and merged into local records with the client's merge function. ` +
       `Initial sync: a fresh client pulls the whole 10,000-patient demo clinic (${clinicRows}; ${HISTORY_DAYS} days of home readings for the monitored patients), seeded through the server's own merge path; ` +

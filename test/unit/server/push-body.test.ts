@@ -120,7 +120,9 @@ describe('push body validation on the server', () => {
         const shared = PushRequestSchema.safeParse(body).success;
         let ours = true;
         try {
-          parsePushBody(body);
+          const { newestStamp } = parsePushBody(body);
+          const every = body.changes.flatMap((c) => Object.values(c.fields as Record<string, { stamp: string }>).map((f) => f.stamp));
+          expect(newestStamp).toBe([...every].sort().at(-1));
         } catch (err) {
           expect(err).toBeInstanceOf(HttpError);
           ours = false;
