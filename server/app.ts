@@ -6,6 +6,7 @@ import { tokenKey } from './auth/installation';
 import { DEFAULT_PASSWORD_HASHING, type PasswordHashing } from './auth/passwords';
 import { registerAuditAnchorRoutes } from './audit/routes';
 import { registerAuthRoutes, type SignInRateLimit } from './auth/routes';
+import { registerCalendarFeedRoutes } from './calendar/routes';
 import type { ServerContext } from './context';
 import type { Database } from './db/database';
 import { LATEST_MIGRATION, migrate, schemaVersion } from './db/migrate';
@@ -87,6 +88,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerAuditAnchorRoutes(app, ctx);
   registerDeviceKeyRoutes(app, ctx);
   registerIngestRoutes(app, ctx, options.ingestRateLimit ?? { max: 120, timeWindow: 60_000 });
+  registerCalendarFeedRoutes(app, ctx);
 
   const interval = options.senderIntervalMs ?? 0;
   if (interval > 0 && (options.email || options.sms)) {

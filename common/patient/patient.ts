@@ -7,6 +7,10 @@ export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 
+/** Tobacco smoking as the risk scores read it: current smokers count as smokers (issue 11). */
+export const SMOKING_STATUSES = ['never', 'former', 'current'] as const;
+export type SmokingStatus = (typeof SMOKING_STATUSES)[number];
+
 const trimmed = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) => trimmed(max).optional().transform((v) => (v ? v : undefined));
 
@@ -98,6 +102,11 @@ export const PatientInput = z
     allergies: z.array(Allergy).max(50).default([]),
     tags: z.array(trimmed(40).min(1)).max(20).default([]),
     careTeam: z.array(CareTeamMember).max(20).default([]),
+    /** Not asked: empty. */
+    smokingStatus: z
+      .union([z.literal(''), z.enum(SMOKING_STATUSES)], { error: 'choose never, former or current smoker' })
+      .transform((v) => (v ? v : undefined))
+      .optional(),
   })
   .superRefine((p, ctx) => {
     if (p.preferredChannel === 'email' && !p.email) {

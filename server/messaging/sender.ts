@@ -4,7 +4,8 @@ import type { FieldMap, JsonValue } from '../../common/sync/protocol';
 import type { ServerContext } from '../context';
 import { applyInTransaction } from '../sync/apply-changes';
 import { withholdReasons } from './consent-check';
-import type { EmailTransport } from './email';
+import type { EmailInvitation, EmailTransport } from './email';
+import { invitationForMessage } from './invitation';
 import type { SmsProvider } from './sms';
 
 export type { EmailTransport } from './email';
@@ -96,7 +97,7 @@ export class OutboundSender {
         this.channels.log.info({ clinicId: m.clinic_id, messageId: m.row_id, outcome: 'withheld' }, 'outbound message');
         continue;
       }
-      const failure = await this.deliver(m.fields);
+      const failure = await this.deliver(m);
       await this.record(m, failure);
       if (failure) round.failed++;
       else round.sent++;
@@ -106,16 +107,33 @@ export class OutboundSender {
   }
 
   /** Sends one message; returns the reason it failed, or undefined when sent. */
-  private async deliver(fields: FieldMap): Promise<string | undefined> {
+  private async deliver(m: Queued): Promise<string | undefined> {
+    const { fields } = m;
     const to = text(fields, 'to');
     const body = text(fields, 'body') ?? '';
     if (!to) return 'no address to send to';
     try {
-      if (text(fields, 'channel') === 'email') await this.channels.email!.send({ to, subject: text(fields, 'subject') ?? '', text: body });
-      else await this.channels.sms!.send({ to, body });
+      if (text(fields, 'channel') === 'email') {
+        const invitation = await this.invitationFor(m);
+        await this.channels.email!.send({ to, subject: text(fields, 'subject') ?? '', text: body, ...(invitation ? { invitation } : {}) });
+      } else {
+        await this.channels.sms!.send({ to, body });
+      }
       return undefined;
     } catch (err) {
       return (err instanceof Error ? err.message : String(err)).slice(0, MAX_REASON) || 'the provider refused the message';
+    }
+  }
+
+  /** The appointment invitation for an email; an email still goes without one when it cannot be built. */
+  private async invitationFor(m: Queued): Promise<EmailInvitation | undefined> {
+    const organizerEmail = this.channels.email?.fromAddress;
+    if (!organizerEmail) return undefined;
+    try {
+      return await invitationForMessage(this.ctx.db, m.clinic_id, m.fields, { organizerEmail, nowMs: Date.now() });
+    } catch (err) {
+      this.channels.log.warn({ clinicId: m.clinic_id, messageId: m.row_id, err: { type: err instanceof Error ? err.name : 'unknown' } }, 'calendar invitation not attached');
+      return undefined;
     }
   }
 

@@ -1,3 +1,4 @@
+import { appointmentPlaceValues } from '../../../common/calendar/reminder-values';
 import { hasConsent, type ConsentPurpose } from '../../../common/consent/consent';
 import { isRestricted } from '../../../common/consent/rights';
 import { PATIENT_CHANNELS, type Message, type MessageChannel, type MessageTemplate } from '../../../common/messaging/message';
@@ -96,6 +97,7 @@ export async function templateValuesFor(db: CareLoopDb, patient: PatientRow, cli
     'clinic.name': clinicName,
     'appointment.time': next ? new Date(next.startMs).toLocaleString(patient.preferredLanguage, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }) : undefined,
   };
+  Object.assign(values, appointmentPlaceValues(next));
   for (const [metric, o] of latest) values[`reading.latest.${metric}`] = `${o.value} ${o.unit === 'mm[Hg]' ? 'mmHg' : o.unit}`;
   const sys = latest.get('blood-pressure-systolic');
   const dia = latest.get('blood-pressure-diastolic');

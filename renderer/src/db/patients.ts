@@ -38,9 +38,9 @@ function validate(input: unknown): PatientFields {
 
 function pickFields(row: PatientRow): PatientFields {
   const { givenName, familyName, preferredName, birthDate, sex, mrn, identifiers, phone, email, address,
-    preferredLanguage, preferredChannel, conditions, medications, allergies, tags, careTeam } = row;
+    preferredLanguage, preferredChannel, conditions, medications, allergies, tags, careTeam, smokingStatus } = row;
   return { givenName, familyName, preferredName, birthDate, sex, mrn, identifiers, phone, email, address,
-    preferredLanguage, preferredChannel, conditions, medications, allergies, tags, careTeam };
+    preferredLanguage, preferredChannel, conditions, medications, allergies, tags, careTeam, smokingStatus };
 }
 
 /** Patients on this workstation: every write is validated, audited and queued for sync in one transaction. */

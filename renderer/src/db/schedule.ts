@@ -9,12 +9,34 @@ import {
   type Room,
   type StaffMember,
 } from '../../../common/schedule/appointment';
+import { expandVideoUrl, VideoTemplateError } from '../../../common/calendar/video-link';
+import { newId } from '../../../common/ids';
 import { fieldErrors, type FieldErrors } from '../../../common/patient/patient';
 import type { CareLoopDb } from './database';
 import type { WriteContext } from './journal';
 import { insertRow, updateRow } from './synced-rows';
 
 const MAX_APPOINTMENT_MS = 8 * 3_600_000;
+
+/** The clinic's video provider URL template (a settings key: writing it needs 'manage settings'). */
+export const VIDEO_URL_TEMPLATE_KEY = 'settings:video-url-template';
+
+export async function videoUrlTemplate(db: CareLoopDb): Promise<string | undefined> {
+  const v = (await db.meta.get(VIDEO_URL_TEMPLATE_KEY))?.value;
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** The meeting link of a new video visit, or undefined while no valid provider template is set. */
+async function meetingLinkFor(db: CareLoopDb, appointmentId: string, clinicId: string): Promise<string | undefined> {
+  const template = await videoUrlTemplate(db);
+  if (!template) return undefined;
+  try {
+    return expandVideoUrl(template, { appointmentId, clinicId });
+  } catch (err) {
+    if (err instanceof VideoTemplateError) return undefined;
+    throw err;
+  }
+}
 
 export class BookingValidationError extends Error {
   override readonly name = 'BookingValidationError';
@@ -75,13 +97,16 @@ export class ScheduleRepository {
       const candidate = { patientId: b.patientId, staffId: b.staffId, roomId: b.modality === 'in-person' ? b.roomId : undefined, startMs: b.startMs, endMs: b.startMs + b.durationMin * 60_000 };
       const conflicts = await this.conflictsFor(candidate);
       if (conflicts.length) throw new BookingConflictError(conflicts);
+      const id = newId();
+      const videoUrl = b.modality === 'video' ? await meetingLinkFor(db, id, ctx.clinicId) : undefined;
       return insertRow<Appointment>(db, ctx, db.appointments, {
         ...candidate,
         typeId: b.typeId,
         modality: b.modality,
         status: 'booked',
         ...(b.reason ? { reason: b.reason } : {}),
-      } as Omit<Appointment, 'id' | 'clinicId' | 'createdAt' | 'updatedAt' | 'deleted' | 'stamps'>, { action: 'appointment.book', entity: 'appointment', patientId: b.patientId });
+        ...(videoUrl ? { videoUrl } : {}),
+      } as Omit<Appointment, 'id' | 'clinicId' | 'createdAt' | 'updatedAt' | 'deleted' | 'stamps'>, { action: 'appointment.book', entity: 'appointment', patientId: b.patientId }, id);
     });
   }
 
@@ -121,6 +146,20 @@ export class ScheduleRepository {
       if (status === 'cancelled') patch.cancelReason = reason ?? 'not given';
       if (status === 'checked-in') patch.checkedInAt = new Date().toISOString();
       return updateRow(db, ctx, db.appointments, before, patch, { action: 'appointment.status', entity: 'appointment', patientId: before.patientId, ...(reason ? { reason } : {}) });
+    });
+  }
+
+  /** Gives a video visit booked before the provider was set up its meeting link. */
+  async assignVideoUrl(id: string): Promise<Appointment> {
+    const { db, ctx } = this;
+    return db.transaction('rw', this.tables, async () => {
+      const before = await db.appointments.get(id);
+      if (!before || before.deleted) throw new AppointmentStateError('That appointment no longer exists.');
+      if (before.modality !== 'video') throw new AppointmentStateError('Only a video visit has a meeting link.');
+      if (before.videoUrl) return before;
+      const videoUrl = await meetingLinkFor(db, id, before.clinicId);
+      if (!videoUrl) throw new AppointmentStateError('No video provider is set up: an administrator sets its link in Settings.');
+      return updateRow(db, ctx, db.appointments, before, { videoUrl }, { action: 'appointment.reschedule', entity: 'appointment', patientId: before.patientId });
     });
   }
 

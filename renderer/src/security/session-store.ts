@@ -17,7 +17,7 @@ import { clearSavedSession, loadSavedSession, saveSession } from './session-pers
 export type SessionPhase = 'starting' | 'first-administrator' | 'signed-out' | 'active' | 'locked';
 
 /** Routes that show one patient, and where their id is. */
-const PATIENT_ROUTE = /^\/(?:patients|inbox)\/([0-9a-f-]{36})(?:\/edit|\/summary)?$/;
+const PATIENT_ROUTE = /^\/(?:patients|inbox)\/([0-9a-f-]{36})(?:\/edit|\/summary|\/report\/\d{4}-\d{2})?$/;
 
 /**
  * The signed-in session of this window (issue 9): who is signed in, the idle lock, and the

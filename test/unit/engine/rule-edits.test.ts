@@ -5,6 +5,7 @@ import type { StoredRule } from '../../../renderer/src/db/alerts';
 import { CareLoopDb, type PatientRow } from '../../../renderer/src/db/database';
 import { openClock, type WriteContext } from '../../../renderer/src/db/journal';
 import { PatientRepository } from '../../../renderer/src/db/patients';
+import { enrol, ensureDefaultPrograms } from '../../../renderer/src/db/programs';
 import { AlertPipeline } from '../../../renderer/src/engine/alerts/pipeline';
 import { RuleValidationError, type CombinationCondition, type RuleDefinition } from '../../../renderer/src/engine/rules/rule';
 
@@ -76,6 +77,29 @@ describe('staff edit the alert rules', () => {
     expect((await db.audit.where('[entity+entityId]').equals(['rule', saved.rowId]).toArray()).map((e) => e.action)).toEqual(['rule.create']);
     await p.ingest([hr(0, 160)]);
     expect((await db.alerts.toArray()).map((a) => a.ruleId)).toEqual(['very-high-heart-rate']);
+  });
+
+  it('a rule limited to a program reaches the patients enrolled in it, also when they are enrolled while the engine runs', async () => {
+    let now = T0 + 30 * 24 * HOUR;
+    const p = new AlertPipeline(db, async () => ctx, () => undefined, () => now);
+    await p.tick(T0 - HOUR);
+    await p.saveRule({
+      id: 'hf-program-heart-rate', name: 'Heart rate in the heart-failure program', description: 'Heart rate above 150/min.', source: 'Clinic protocol 14', priority: 'high',
+      appliesTo: { patients: [{ kind: 'program', value: 'heart-failure' }], except: [] },
+      condition: { kind: 'threshold', metric: 'heart-rate', unit: '/min', operator: '>', level: 150, overrides: [] },
+    });
+    await p.ingest([hr(0, 160)]);
+    expect((await db.alerts.toArray()).map((a) => a.ruleId)).not.toContain('hf-program-heart-rate');
+
+    await ensureDefaultPrograms(db, ctx);
+    const hf = (await db.carePrograms.toArray()).find((x) => x.key === 'heart-failure')!;
+    await enrol(db, ctx, { patientId: patient.id, programId: hf.id, startMs: T0, reason: 'Discharged after decompensation' });
+    now += 30_000; // the patient's context is still trusted for a minute: nothing changes yet
+    await p.ingest([hr(1, 40), hr(2, 161)]);
+    expect((await db.alerts.toArray()).map((a) => a.ruleId)).not.toContain('hf-program-heart-rate');
+    now += 5 * MIN; // read again from the record and the enrolments
+    await p.ingest([hr(3, 40), hr(4, 162)]);
+    expect((await db.alerts.toArray()).map((a) => a.ruleId)).toContain('hf-program-heart-rate');
   });
 
   it('refuses bad input with the field and its message, and changes nothing', async () => {

@@ -45,15 +45,19 @@ const LIFECYCLE_AUDIT: Record<string, AuditAction> = {
 };
 
 /** What the rules know of a patient: from the record (conditions, tags) and, later, programs and care plan. */
-export function ruleContextFor(p: PatientRow): PatientRuleContext {
+export function ruleContextFor(p: PatientRow, enrolledProgramKeys: readonly string[] = []): PatientRuleContext {
+  const tagged = p.tags.filter((t) => t.startsWith('program:')).map((t) => t.slice('program:'.length));
   return {
     patientId: p.id,
     conditions: p.conditions.map((c) => ({ display: c.display, ...(c.code ? { code: c.code } : {}) })),
     tags: p.tags,
-    programs: p.tags.filter((t) => t.startsWith('program:')).map((t) => t.slice('program:'.length)),
+    programs: [...new Set([...tagged, ...enrolledProgramKeys])],
     monitoringSinceMs: Date.parse(p.createdAt),
   };
 }
+
+/** How long a loaded patient's rule context (conditions, tags, enrolled programs) is trusted before it is read again. */
+const CONTEXT_TTL_MS = 60_000;
 
 const careTeamOf = (p: PatientRow | undefined): string[] => (p?.careTeam ?? []).map((m) => m.name);
 
@@ -68,6 +72,8 @@ export class AlertPipeline {
   private readonly loaded = new Set<string>();
   /** What the rules know of each loaded patient, kept here so a rebuilt RuleEngine starts with it. */
   private readonly contexts = new Map<string, PatientRuleContext>();
+  /** When each loaded patient's context was last read from the record. */
+  private readonly contextAt = new Map<string, number>();
   private allLoaded = false;
   /** Personal baselines, rebuilt per patient from the stored readings on first sight. */
   private readonly baselines = new BaselineMonitor((patientId, metric, fromMs, toMs) => storedReadings(this.db, patientId, metric, fromMs, toMs));
@@ -164,20 +170,49 @@ export class AlertPipeline {
   }
 
   private async loadPatients(engine: RuleEngine, ids: Iterable<string>): Promise<void> {
-    const wanted = [...new Set(ids)].filter((id) => !this.loaded.has(id));
-    if (!wanted.length) return;
-    const [patients, states] = await Promise.all([this.db.patients.bulkGet(wanted), this.db.ruleStates.bulkGet(wanted)]);
-    wanted.forEach((id, i) => {
+    const now = this.clock();
+    const unique = [...new Set(ids)];
+    const wanted = unique.filter((id) => !this.loaded.has(id));
+    // What the rules know of a patient (conditions, tags, programs) changes while the engine
+    // runs: a patient seen longer ago than CONTEXT_TTL_MS gets a fresh context, not a fresh state.
+    const stale = unique.filter((id) => this.loaded.has(id) && now - (this.contextAt.get(id) ?? 0) > CONTEXT_TTL_MS);
+    if (!wanted.length && !stale.length) return;
+    const toRead = [...wanted, ...stale];
+    const [patients, states, programs] = await Promise.all([this.db.patients.bulkGet(toRead), this.db.ruleStates.bulkGet(wanted), this.enrolledProgramKeys(toRead)]);
+    toRead.forEach((id, i) => {
       const p = patients[i];
       if (p) {
-        const c = ruleContextFor(p);
+        const c = ruleContextFor(p, programs.get(id));
         this.contexts.set(id, c);
         engine.setContext(c);
       }
+      this.contextAt.set(id, now);
+      if (i >= wanted.length) return;
       const s = states[i];
       if (s) engine.state.patients[id] = s.state;
       this.loaded.add(id);
     });
+  }
+
+  /**
+   * The keys of the programs each patient is actively enrolled in: rules limited to programs
+   * (the baseline and CUSUM rules made on the Rules screen among them) reach enrolled patients.
+   * A few patients are read by their enrolment index; many at once by one scan of the active ones.
+   */
+  private async enrolledProgramKeys(ids: readonly string[]): Promise<Map<string, string[]>> {
+    const wanted = new Set(ids);
+    const enrolments = ids.length <= 50
+      ? (await Promise.all(ids.map((id) => this.db.enrolments.where('[patientId+startMs]').between([id, -Infinity], [id, Infinity]).toArray()))).flat()
+      : (await this.db.enrolments.where('status').equals('active').toArray()).filter((e) => wanted.has(e.patientId));
+    const active = enrolments.filter((e) => e.status === 'active' && !e.deleted);
+    if (!active.length) return new Map();
+    const keyOf = new Map((await this.db.carePrograms.bulkGet([...new Set(active.map((e) => e.programId))])).flatMap((p) => (p && !p.deleted ? [[p.id, p.key] as const] : [])));
+    const out = new Map<string, string[]>();
+    for (const e of active) {
+      const key = keyOf.get(e.programId);
+      if (key) out.set(e.patientId, [...(out.get(e.patientId) ?? []), key]);
+    }
+    return out;
   }
 
   private async loadAll(engine: RuleEngine): Promise<void> {
