@@ -41,7 +41,7 @@ test.describe('risk scores from the record, and baseline rules made on the Rules
     for (const [label, value] of [['Total cholesterol', '213'], ['HDL cholesterol', '50'], ['eGFR (CKD-EPI 2021)', '88']] as const) {
       await card.getByRole('button', { name: 'Add laboratory result' }).click();
       const form = card.getByTestId('lab-result-form');
-      await form.getByLabel('Result', { exact: true }).selectOption({ label });
+      await form.locator('select[name=lab-metric]').selectOption({ label });
       await form.getByLabel('Value', { exact: true }).fill(value);
       await form.getByLabel('Date taken').fill(today);
       await form.getByRole('button', { name: 'Save result' }).click();
