@@ -19,6 +19,8 @@ export interface Message extends SyncedRow {
   /** Phone number or email address at the time of sending. */
   to?: string;
   templateId?: string;
+  /** The appointment the message is about (a reminder, a confirmation): the server attaches its calendar invitation. */
+  appointmentId?: string;
   authorName: string;
   createdMs: number;
   sentMs?: number;

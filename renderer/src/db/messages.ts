@@ -30,6 +30,8 @@ export interface SendInput {
   body: string;
   subject?: string;
   templateId?: string;
+  /** The appointment the message is about, when it is about one. */
+  appointmentId?: string;
   automation?: Message['automation'];
 }
 
@@ -61,6 +63,7 @@ export async function sendMessage(db: CareLoopDb, ctx: WriteContext, input: Send
       body,
       ...(input.subject ? { subject: input.subject } : {}),
       ...(input.templateId ? { templateId: input.templateId } : {}),
+      ...(input.appointmentId ? { appointmentId: input.appointmentId } : {}),
       ...(input.automation ? { automation: input.automation } : {}),
       authorName: ctx.actor,
       createdMs: Date.now(),
@@ -87,8 +90,12 @@ export async function sendMessage(db: CareLoopDb, ctx: WriteContext, input: Send
 }
 
 /** Values for template variables from the record: patient, next appointment, latest readings, clinic. */
-export async function templateValuesFor(db: CareLoopDb, patient: PatientRow, clinicName: string, nowMs = Date.now()): Promise<TemplateValues> {
-  const next = (await db.appointments.where('[patientId+startMs]').between([patient.id, nowMs], [patient.id, Infinity]).toArray()).find((a) => a.status === 'booked' && !a.deleted);
+export async function templateValuesFor(db: CareLoopDb, patient: PatientRow, clinicName: string, nowMs = Date.now(), appointmentId?: string): Promise<TemplateValues> {
+  // The appointment a workflow event names, else the patient's next booked one.
+  const named = appointmentId ? await db.appointments.get(appointmentId) : undefined;
+  const next = named && named.patientId === patient.id && !named.deleted
+    ? named
+    : (await db.appointments.where('[patientId+startMs]').between([patient.id, nowMs], [patient.id, Infinity]).toArray()).find((a) => a.status === 'booked' && !a.deleted);
   const metrics = ['blood-pressure-systolic', 'blood-pressure-diastolic', 'glucose', 'body-weight', 'spo2', 'pulse-rate'];
   const latest = await latestObservations(db, patient.id, metrics);
   const values: TemplateValues = {

@@ -70,7 +70,8 @@ describe('ChangeTriggerFeed: appointments and enrolments written on the UI threa
     expect(runs[0]).toMatchObject({ patientId: f.patient.id, status: 'completed', runKey: expect.stringContaining(`appointment-booked:${appt.id}`) });
     const queued = (await f.db.messages.toArray()).filter((m) => m.automation?.workflowId === flow.id);
     expect(queued).toHaveLength(1);
-    expect(queued[0]).toMatchObject({ channel: 'sms', status: 'queued' });
+    // The message names its appointment, so the server can attach the calendar invitation.
+    expect(queued[0]).toMatchObject({ channel: 'sms', status: 'queued', appointmentId: appt.id });
 
     // Draining again, and a fresh engine on the same database (a restart), hand nothing over.
     expect(await first.feed.drain()).toBe(0);

@@ -59,14 +59,15 @@ const automation = (c: ActionContext) => ({ workflowId: c.run.workflowId, name: 
 async function sendFromTemplate(a: Extract<PlannedAction, { kind: 'send-message' }>, c: ActionContext): Promise<ActionResult> {
   const template = (await c.db.messageTemplates.toArray()).find((t) => t.name === a.template && t.active && !t.deleted);
   if (!template) return { kind: a.kind, status: 'refused', detail: `refused: there is no active message template named “${a.template}”`, atMs: Date.now() };
-  const values = await templateValuesFor(c.db, c.patient, c.clinicName, c.nowMs);
+  const appointmentId = typeof c.run.event.appointmentId === 'string' ? c.run.event.appointmentId : undefined;
+  const values = await templateValuesFor(c.db, c.patient, c.clinicName, c.nowMs, appointmentId);
   if (typeof c.run.event.time === 'string') values['medication.time'] = c.run.event.time;
   const rendered = renderFor(template, values);
   // A message is never sent with a blank where a value should be.
   if (rendered.missing.length) return { kind: a.kind, status: 'refused', detail: `refused: the record has no ${rendered.missing.join(', ')} for “${a.template}”`, atMs: Date.now() };
   const startedMs = Date.now();
   try {
-    const m = await sendMessage(c.db, c.ctx, { patientId: c.patient.id, channel: a.channel, body: rendered.body, ...(rendered.subject ? { subject: rendered.subject } : {}), templateId: template.id, automation: automation(c) });
+    const m = await sendMessage(c.db, c.ctx, { patientId: c.patient.id, channel: a.channel, body: rendered.body, ...(rendered.subject ? { subject: rendered.subject } : {}), templateId: template.id, ...(appointmentId ? { appointmentId } : {}), automation: automation(c) });
     return { kind: a.kind, status: 'done', detail: `“${a.template}” queued by ${a.channel}`, createdId: m.id, atMs: m.createdMs, irreversible: 'a sent message cannot be unsent' };
   } catch (err) {
     if (!(err instanceof ConsentRequiredError)) throw err;
