@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Contract } from './rpc';
 import { cloudMethods } from './cloud-api';
+import { fhirServerMethods } from './fhir-server-api';
 
 /**
  * The one contract between the renderer and the main-process services. Electron carries it
@@ -200,6 +201,7 @@ export const mainApi = {
     ...cloudMethods,
     ...backupMethods,
     ...printMethods,
+    ...fhirServerMethods,
     /** Simulated devices this host offers (training mode, demo, tests). */
     'devices.simulators': { params: Empty, result: z.array(SimulatorInfo) },
     'notify.show': {

@@ -6,6 +6,7 @@ import { mainApi } from '../../common/contract/main-api';
 import { defaultDeviceCatalog } from '../devices/default-catalog';
 import { defaultBackupService } from '../services/backup/handlers';
 import { defaultCloudService } from '../services/cloud/handlers';
+import { defaultFhirServerService } from '../services/fhir-server/handlers';
 import { SafeStorageSecretStore } from '../services/secrets/safe-storage-store';
 import { createMainHandlers, createMainStreams } from '../services/main-handlers';
 import { electronPdfPrinter } from '../services/print/electron-printer';
@@ -54,7 +55,7 @@ if (!app.requestSingleInstanceLock()) {
       const r = await dialog.showOpenDialog(mainWindow, { title: 'Folder for CareLoop backups', properties: ['openDirectory', 'createDirectory'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
-  }), new PrintService(electronPdfPrinter(() => mainWindow)));
+  }), new PrintService(electronPdfPrinter(() => mainWindow)), defaultFhirServerService(app.getPath('userData'), secrets));
 
   const ipc = createIpcTransport({
     trusted: () => ({ webContentsId: mainWindow?.webContents.id, origins: appOrigins }),

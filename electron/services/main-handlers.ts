@@ -18,6 +18,8 @@ import type { BackupService } from './backup/backup-service';
 import { backupHandlers, defaultBackupService } from './backup/handlers';
 import { printHandlers } from './print/handlers';
 import { PrintService } from './print/print-service';
+import type { FhirServerService } from './fhir-server/fhir-server-service';
+import { defaultFhirServerService, fhirServerHandlers } from './fhir-server/handlers';
 
 function packageVersion(): string {
   // In a bundle the package.json sits two levels above out/main; in a checkout, beside electron/.
@@ -34,7 +36,7 @@ function packageVersion(): string {
 }
 
 /** The main-process services, identical in Electron and in browser mode. */
-export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog(), cloud: CloudService = defaultCloudService(), backup: BackupService = defaultBackupService(), print: PrintService = new PrintService()): Handlers<MainApi> {
+export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalog = defaultDeviceCatalog(), cloud: CloudService = defaultCloudService(), backup: BackupService = defaultBackupService(), print: PrintService = new PrintService(), fhirServer: FhirServerService = defaultFhirServerService()): Handlers<MainApi> {
   const version = packageVersion();
   return {
     'app.info': async () => {
@@ -58,6 +60,7 @@ export function createMainHandlers(platform: HostPlatform, devices: DeviceCatalo
     ...cloudHandlers(cloud),
     ...backupHandlers(backup),
     ...printHandlers(print),
+    ...fhirServerHandlers(fhirServer),
   };
 }
 

@@ -4,7 +4,7 @@
  * with the operating system's keychain (safeStorage); in browser mode with an AES-256-GCM file
  * under a per-installation key file. Callers see only this interface.
  */
-export const SECRET_NAMES = ['cloud-enrolment', 'backup-passphrase'] as const;
+export const SECRET_NAMES = ['cloud-enrolment', 'backup-passphrase', 'fhir-server-client-secret'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface SecretStore {
@@ -40,6 +40,7 @@ export class SecretStoreError extends Error {
 const LABELS: Record<SecretName, string> = {
   'cloud-enrolment': 'the cloud credential',
   'backup-passphrase': 'the daily backup passphrase',
+  'fhir-server-client-secret': 'the FHIR server client secret',
 };
 
 /** How a secret is named to people in error messages. */

@@ -43,6 +43,17 @@ export function planFhirImport(db: CareLoopDb, input: ParsedInput, o: PlanOption
   return planImport(input.entries, input.problems, patientDirectory(db), o);
 }
 
+/** Readings of the plan this clinic already holds (same deterministic id): a re-import adds none of them. */
+export async function readingsAlreadyStored(db: CareLoopDb, plan: ImportPlan): Promise<number> {
+  const ids = plan.readings.flatMap((item) => item.readings.map((r) => r.id));
+  let stored = 0;
+  for (let i = 0; i < ids.length; i += 1000) stored += (await db.observations.bulkGet(ids.slice(i, i + 1000))).filter(Boolean).length;
+  return stored;
+}
+
+/** How far an apply is, in steps of work (patients, then readings, then series items). */
+export type ImportProgress = (p: { done: number; total: number }) => void;
+
 /** What staff decided for one patient of the plan. */
 export type PatientDecision = { action: 'create' } | { action: 'use'; patientId: string } | { action: 'skip' };
 
@@ -91,8 +102,15 @@ function resolveDecisions(plan: ImportPlan, decisions: Readonly<Record<string, P
 
 const META_KEY = (id: string) => `fhir-import:${id}`;
 
-export async function applyFhirImport(db: CareLoopDb, ctx: WriteContext, plan: ImportPlan, decisions: Readonly<Record<string, PatientDecision>> = {}): Promise<FhirImportResult> {
+/** Readings stored per step, so a progress bar moves on a large import. */
+const READINGS_STEP = 2000;
+
+export async function applyFhirImport(db: CareLoopDb, ctx: WriteContext, plan: ImportPlan, decisions: Readonly<Record<string, PatientDecision>> = {}, progress: ImportProgress = () => undefined): Promise<FhirImportResult> {
   const chosen = resolveDecisions(plan, decisions);
+  const readingCount = plan.readings.reduce((n, r) => n + r.readings.length, 0);
+  const total = plan.patients.length + readingCount + plan.series.length;
+  let done = 0;
+  const step = (n: number) => progress({ done: (done += n), total });
   const importId = newId();
   const now = Date.now();
   const result: FhirImportResult = {
@@ -114,6 +132,7 @@ export async function applyFhirImport(db: CareLoopDb, ctx: WriteContext, plan: I
     const created = await new PatientRepository(db, ctx).createMany(toCreate.map((c) => c.fields));
     toCreate.forEach((c, i) => (result.patientIds[c.key] = created[i]!.id));
     result.patientsCreated = created.length;
+    step(plan.patients.length);
 
     const patientOf = (s: Subject) => ('existing' in s ? s.existing : result.patientIds[s.candidate]);
     const rows: Observation[] = [];
@@ -131,13 +150,18 @@ export async function applyFhirImport(db: CareLoopDb, ctx: WriteContext, plan: I
         });
       }
     }
-    const stored = await storeObservations(db, rows);
-    result.readingsAdded = stored.added;
-    result.readingsDuplicate = stored.duplicates;
+    step(result.readingsSkipped);
+    for (let i = 0; i < rows.length; i += READINGS_STEP) {
+      const stored = await storeObservations(db, rows.slice(i, i + READINGS_STEP));
+      result.readingsAdded += stored.added;
+      result.readingsDuplicate += stored.duplicates;
+      step(Math.min(READINGS_STEP, rows.length - i));
+    }
 
     const series = new SeriesStore(db);
     for (const item of plan.series) {
       const patientId = patientOf(item.subject);
+      step(1);
       if (!patientId) continue;
       const s = item.series;
       result.seriesSamplesAdded += s.kind === 'waveform'

@@ -5,6 +5,7 @@ import { cloudHandlers, defaultCloudService } from '../../../electron/services/c
 import { BackupService } from '../../../electron/services/backup/backup-service';
 import { backupHandlers } from '../../../electron/services/backup/handlers';
 import { printHandlers } from '../../../electron/services/print/handlers';
+import { defaultFhirServerService, fhirServerHandlers } from '../../../electron/services/fhir-server/handlers';
 import { PrintService } from '../../../electron/services/print/print-service';
 import { describe, expect, it } from 'vitest';
 import { checkIpcSender } from '../../../electron/main/ipc-guard';
@@ -54,6 +55,7 @@ describe('IPC transport with the contract behind it', async () => {
         ...cloudHandlers(defaultCloudService(mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')))),
         ...backupHandlers(new BackupService({ dataDir: mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')) })),
         ...printHandlers(new PrintService()),
+        ...fhirServerHandlers(defaultFhirServerService(mkdtempSync(path.join(tmpdir(), 'careloop-ipc-')))),
         'notify.show': () => {
           notifications++;
           return { delivered: 'os' as const };
