@@ -33,6 +33,10 @@ test.afterAll(() => server.close());
 test('a FHIR bundle is reviewed before import; a FHIR server is configured, refused a patient without sharing consent, and fetched from', async ({ page }) => {
   await setUpClinic(page, 'empty');
   await createPatient(page, 'Ruth', 'Okafor', 'LOCAL-77', { birthDate: '1951-05-04', sex: 'female' });
+  // Saving a new patient lands on its edit form; the import card is on the profile.
+  const id = /#\/patients\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+  expect(id).toBeTruthy();
+  await page.goto(`/#/patients/${id}`);
 
   // Import (on the profile, beside the export): the plan first, nothing written before the review is done and confirmed.
   const card = page.getByTestId('fhir-import-card');
