@@ -6,6 +6,7 @@ import { decodeCommand } from './decode';
 import { downloadCommand } from './download';
 import { fhirCommand } from './fhir';
 import { glucoseMetricsCommand } from './glucose-metrics';
+import { importCommand } from './import';
 import { preventCommand } from './prevent';
 import { news2Command } from './news2';
 import { openExportCommand } from './open-export';
@@ -14,6 +15,7 @@ import { qrsEvalCommand } from './qrs-eval';
 import { replayCommand } from './replay';
 import { restoreCommand } from './restore';
 import { rulesCheckCommand } from './rules-check';
+import { shareCommand } from './share';
 
 /** Every subcommand, in the order `careloop --help` lists them. Add one line per command. */
 export const commands: CliCommand[] = [
@@ -24,6 +26,7 @@ export const commands: CliCommand[] = [
   downloadCommand,
   fhirCommand,
   glucoseMetricsCommand,
+  importCommand,
   preventCommand,
   news2Command,
   openExportCommand,
@@ -32,4 +35,5 @@ export const commands: CliCommand[] = [
   replayCommand,
   restoreCommand,
   rulesCheckCommand,
+  shareCommand,
 ];

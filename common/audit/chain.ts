@@ -74,15 +74,21 @@ export type AuditAction =
   | 'patient.break-glass'
   | 'break-glass.review'
   | 'export'
+  | 'import'
   | 'print'
   | 'share'
+  | 'share.package'
   | 'disclosure.refuse'
   | 'reading.refuse'
+  | 'reading.add'
   | 'patient.restrict'
   | 'patient.restriction-lift'
   | 'patient.erase'
   | 'patient.erase-refuse'
   | 'settings.retention'
+  | 'settings.video'
+  | 'calendar-feed.issue'
+  | 'calendar-feed.revoke'
   | 'audit.export';
 
 export interface AuditContent {

@@ -1,5 +1,6 @@
 import type { KdfParams } from '../backup/format';
 import { openSealedExport, SEALED_EXPORT_FORMAT_VERSION, sealExport, SealedExportError } from '../exports/sealed-file';
+import { csvField } from '../csv/write';
 import { canonicalJson, type AuditEntry } from './chain';
 
 /**
@@ -19,15 +20,8 @@ export class AuditExportError extends Error {
   override readonly name = 'AuditExportError';
 }
 
-/**
- * One CSV field. Quoted when it holds a comma, quote or line break (RFC 4180 §2). A field
- * a spreadsheet would run as a formula (=, +, -, @, tab, CR first: OWASP "CSV injection")
- * is prefixed with a single quote and quoted, so opening the export never executes it.
- */
-export function csvField(value: string): string {
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(guarded) || guarded !== value ? `"${guarded.replaceAll('"', '""')}"` : guarded;
-}
+/** One CSV field, by CareLoop's one CSV writer (quoting and the formula guard: common/csv/write.ts). */
+export { csvField };
 
 export function csvLine(entry: AuditEntry): string {
   const cells: string[] = [

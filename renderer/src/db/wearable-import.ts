@@ -5,7 +5,7 @@ import type { Metric, Observation } from '../../../common/readings/observation';
 import { markImplausible } from '../engine/signal/plausibility';
 import type { CareLoopDb } from './database';
 import { monitoringRefusal } from './devices';
-import type { WriteContext } from './journal';
+import { appendAudit, type WriteContext } from './journal';
 import { storeObservations } from './observations';
 import { SeriesStore } from './series/series-store';
 
@@ -55,7 +55,7 @@ export const wearableImportKey = (importId: string) => `wearable-import:${import
  */
 export async function importWearableFile(
   db: CareLoopDb,
-  ctx: Pick<WriteContext, 'actor' | 'clinicId'>,
+  ctx: Pick<WriteContext, 'actor' | 'clinicId' | 'workstation'>,
   request: WearableImportRequest,
   batches: AsyncIterable<ImportBatch>,
   options: { signal?: CancelSignal; onProgress?: (p: WearableImportProgress) => void } = {},
@@ -119,7 +119,22 @@ export async function importWearableFile(
   }
   result.skipped = [...skips.values()];
   result.sources = [...sources.values()];
-  await db.meta.put(provenance(result.outcome));
+  // The import as a whole is audited with its counts (which file, never its readings).
+  await db.transaction('rw', [db.meta, db.audit], async () => {
+    await db.meta.put(provenance(result.outcome));
+    await appendAudit(db, ctx, {
+      action: 'import',
+      entity: 'wearable-import',
+      entityId: request.importId,
+      patientId: request.patientId,
+      changes: {
+        format: { before: undefined, after: request.format },
+        outcome: { before: undefined, after: result.outcome },
+        added: { before: undefined, after: result.added },
+        duplicates: { before: undefined, after: result.duplicates },
+      },
+    });
+  });
   return result;
 }
 

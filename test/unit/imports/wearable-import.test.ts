@@ -47,6 +47,10 @@ describe('storing a wearable file', () => {
     expect(r.skipped).toEqual([expect.objectContaining({ count: 1, reason: expect.stringContaining('ActiveEnergyBurned') })]);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const audited = (await db.audit.toArray()).filter((e) => e.action === 'import');
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ entity: 'wearable-import', entityId: 'imp-1', patientId: patient.id, actor: 'Nurse Lee' });
+    expect(audited[0]!.changes?.['added']?.after).toBe(127);
 
     const obs = await db.observations.where('patientId').equals(patient.id).toArray();
     expect(obs).toHaveLength(6);
