@@ -12,6 +12,7 @@ import { defaultRules } from '../rules/defaults';
 import { RuleEngine, emptyEngineState, type AlertAction, type EngineState } from '../rules/evaluate';
 import { AlertTransitionError, type Alert, acknowledge, applyEngineAction, dueEscalation, escalate, openAlert, resolve, snooze, wake, type Transition } from '../rules/lifecycle';
 import { parseRule, RuleValidationError, type RuleDefinition } from '../rules/rule';
+import { zoneDays } from '../baselines/metrics';
 import { BaselineMonitor } from '../baselines/monitor';
 import { storedReadings } from '../baselines/stored-readings';
 
@@ -76,7 +77,8 @@ export class AlertPipeline {
   private readonly contextAt = new Map<string, number>();
   private allLoaded = false;
   /** Personal baselines, rebuilt per patient from the stored readings on first sight. */
-  private readonly baselines = new BaselineMonitor((patientId, metric, fromMs, toMs) => storedReadings(this.db, patientId, metric, fromMs, toMs));
+  /** Personal baselines over the clinic's local days (the workstation's zone is the clinic's). */
+  private readonly baselines = new BaselineMonitor((patientId, metric, fromMs, toMs) => storedReadings(this.db, patientId, metric, fromMs, toMs), zoneDays(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'));
   /** One batch at a time: rule state and alerts are read and written in order. */
   private queue: Promise<unknown> = Promise.resolve();
 

@@ -1,7 +1,7 @@
 import type { Observation } from '../../../../common/readings/observation';
 import type { BaselineMetric } from '../rules/rule';
 import { unitConverter } from '../rules/units';
-import { BASELINE_SPECS, baselineMetricsOf, dayOf, type BaselineMetricSpec } from './metrics';
+import { BASELINE_SPECS, baselineMetricsOf, UTC_DAYS, type BaselineMetricSpec, type DayCalendar } from './metrics';
 import type { DayValue } from './robust';
 
 /** The parts of a reading a daily summary reads. */
@@ -44,14 +44,18 @@ export function dayValue(spec: BaselineMetricSpec, acc: DayAccumulator): number 
 }
 
 /**
- * Per patient, per baseline metric, per UTC day: the running summaries that baselines are
+ * Per patient, per baseline metric, per calendar day (the clinic's local day in the app): the running summaries that baselines are
  * made from, kept in memory by the engine worker and fed as readings arrive. Days older
  * than `keepDays` before the newest day seen are dropped.
  */
 export class DailySummaryStore {
   private readonly patients = new Map<string, Map<BaselineMetric, Map<number, DayAccumulator>>>();
 
-  constructor(readonly keepDays = 120) {}
+  constructor(
+    readonly keepDays = 120,
+    /** The calendar patient-days follow: the clinic's local days in the app (see DayCalendar). */
+    readonly calendar: DayCalendar = UTC_DAYS,
+  ) {}
 
   /** Adds one reading; returns the day it counted for, or undefined when no baseline metric takes it. */
   add(patientId: string, r: SummaryReading): number | undefined {
@@ -62,7 +66,7 @@ export class DailySummaryStore {
       const v = unitConverter(r.unit, spec.unit)?.(r.value) ?? (spec.metric === 'steps' ? r.value : undefined);
       if (v === undefined) continue;
       this.addValue(patientId, spec.metric, r.timeMs, v);
-      counted = dayOf(r.timeMs);
+      counted = this.calendar.dayOf(r.timeMs);
     }
     return counted;
   }
@@ -74,7 +78,7 @@ export class DailySummaryStore {
     if (!byMetric) this.patients.set(patientId, (byMetric = new Map()));
     let days = byMetric.get(metric);
     if (!days) byMetric.set(metric, (days = new Map()));
-    const day = dayOf(timeMs);
+    const day = this.calendar.dayOf(timeMs);
     let acc = days.get(day);
     if (!acc) {
       days.set(day, (acc = { n: 0, sum: 0, hist: spec.reduce === 'low-decile' ? new Map() : null }));

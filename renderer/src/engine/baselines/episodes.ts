@@ -1,6 +1,6 @@
 import type { BaselineDeviationCondition, BaselineMetric, Condition, CusumCondition, RuleDefinition } from '../rules/rule';
 import { isDailyCondition } from '../rules/rule';
-import { BASELINE_SPECS, DAY_MS } from './metrics';
+import { BASELINE_SPECS, DAY_MS, UTC_DAYS, type DayCalendar } from './metrics';
 import type { DayValue } from './robust';
 import { cusumTrace, metricTrace, type CusumPoint, type TracePoint } from './trace';
 
@@ -171,10 +171,12 @@ export function explanationValues(inputs: readonly MovedInput[]): Record<string,
 }
 
 /**
- * Judges a daily rule for one patient over [fromDay, toDay] (UTC day indexes) and returns its
- * episodes' events in day order. Days before `fromDay` only feed baselines.
+ * Judges a daily rule for one patient over [fromDay, toDay] (day indexes of `calendar`) and
+ * returns its episodes' events in day order. Days before `fromDay` only feed baselines. An
+ * event happens at the first instant of its day in that calendar; `sinceMs` and the alert key
+ * keep the date itself (its UTC midnight), which reads the same in every zone.
  */
-export function evaluateDailyRule(rule: RuleDefinition, patientId: string, daysOf: DaysOf, fromDay: number, toDay: number): DailyEvent[] {
+export function evaluateDailyRule(rule: RuleDefinition, patientId: string, daysOf: DaysOf, fromDay: number, toDay: number, calendar: DayCalendar = UTC_DAYS): DailyEvent[] {
   if (!isDailyCondition(rule.condition)) throw new RangeError(`rule ${rule.id} is not a daily (baseline) rule`);
   if (toDay < fromDay) return [];
   const days = conditionDays(rule.condition, daysOf, fromDay, toDay);
@@ -186,7 +188,7 @@ export function evaluateDailyRule(rule: RuleDefinition, patientId: string, daysO
     const day = fromDay + i;
     const emit = (type: DailyEvent['type'], alertKey: string) => {
       const explanation = explain(rule, d.inputs);
-      events.push({ type, alertKey, patientId, ruleId: rule.id, ruleVersion: rule.version, day, atMs: day * DAY_MS, values: explanationValues(d.inputs), explanation });
+      events.push({ type, alertKey, patientId, ruleId: rule.id, ruleVersion: rule.version, day, atMs: calendar.startMs(day), values: explanationValues(d.inputs), explanation });
     };
     if (openKey === null) {
       if (d.status === 'raise' && day - lastOpenDay >= cooldownDays) {

@@ -1,10 +1,53 @@
 import type { Metric } from '../../../../common/readings/observation';
+import { startOfLocalDay, zoneOffsetMs } from '../../../../common/time/local-days';
 import { BASELINE_SOURCE, type BaselineMetric } from '../rules/rule';
 
-/** One UTC day in milliseconds; patient-days are UTC days (day index = floor(timeMs / DAY_MS)). */
+/** One day in milliseconds. A day index d names a calendar date: d × DAY_MS is its UTC midnight. */
 export const DAY_MS = 86_400_000;
 
+/** The UTC calendar day of an instant. */
 export const dayOf = (timeMs: number): number => Math.floor(timeMs / DAY_MS);
+
+/**
+ * Which calendar a patient-day follows. A patient's day is the clinic's local day: a resting
+ * heart rate or a step total counted over UTC days would split a Californian evening across
+ * two days. Day indexes name calendar dates either way (d × DAY_MS is the date's UTC
+ * midnight), so stored keys and day arithmetic do not depend on the zone.
+ */
+export interface DayCalendar {
+  /** The calendar date (day index) of an instant. */
+  dayOf(timeMs: number): number;
+  /** The first instant of a calendar date. */
+  startMs(day: number): number;
+}
+
+export const UTC_DAYS: DayCalendar = { dayOf, startMs: (day) => day * DAY_MS };
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Local days in an IANA zone. The zone's offset is looked up once per hour of time (offsets
+ * change on the hour or half-hour in every zone in use, and a reading a few minutes into the
+ * hour after a change is the rare exception the cache may misplace by that change) — a
+ * minute-by-minute heart rate would otherwise ask Intl 1,440 times a day.
+ */
+export function zoneDays(zone: string): DayCalendar {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return UTC_DAYS;
+  const offsets = new Map<number, number>();
+  const offsetAt = (timeMs: number): number => {
+    const hour = Math.floor(timeMs / HOUR_MS);
+    let o = offsets.get(hour);
+    if (o === undefined) {
+      if (offsets.size > 50_000) offsets.clear();
+      offsets.set(hour, (o = zoneOffsetMs(hour * HOUR_MS, zone)));
+    }
+    return o;
+  };
+  return {
+    dayOf: (timeMs) => Math.floor((timeMs + offsetAt(timeMs)) / DAY_MS),
+    startMs: (day) => startOfLocalDay(new Date(day * DAY_MS).toISOString().slice(0, 10), zone),
+  };
+}
 
 /**
  * How a patient-day value is made from the day's readings:

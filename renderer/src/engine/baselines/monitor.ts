@@ -4,7 +4,7 @@ import type { AlertAction } from '../rules/evaluate';
 import { BASELINE_SOURCE, isDailyCondition, type BaselineMetric, type Condition, type RuleDefinition } from '../rules/rule';
 import { DailySummaryStore, type SummaryReading } from './daily-summary';
 import { evaluateDailyRule } from './episodes';
-import { DAY_MS, dayOf } from './metrics';
+import { DAY_MS, UTC_DAYS, type DayCalendar } from './metrics';
 
 /** A stored reading of a patient, as the monitor reads it. */
 export type MonitorReading = SummaryReading & Pick<Observation, 'patientId'>;
@@ -34,13 +34,19 @@ function sourceMetrics(r: RuleDefinition): Metric[] {
  * episode's alert key is derived from the day it opened, so re-judging a day opens nothing twice.
  */
 export class BaselineMonitor {
-  readonly store = new DailySummaryStore(BACKFILL_DAYS * 2);
+  readonly store: DailySummaryStore;
   /** Reading kinds whose history is loaded, per patient (loaded once, then fed by the batches). */
   private readonly loaded = new Map<string, Set<Metric>>();
   /** Events already handed out (key|type|day), so a day judged again in the next batch is not re-applied. */
   private readonly emitted = new Set<string>();
 
-  constructor(private readonly load: LoadReadings) {}
+  constructor(
+    private readonly load: LoadReadings,
+    /** Patient-days are the clinic's local days (the engine passes the clinic's zone). */
+    private readonly calendar: DayCalendar = UTC_DAYS,
+  ) {
+    this.store = new DailySummaryStore(BACKFILL_DAYS * 2, calendar);
+  }
 
   async ingest(readings: readonly MonitorReading[], rules: Iterable<RuleDefinition>, contextOf: (patientId: string) => PatientRuleContext): Promise<AlertAction[]> {
     const daily = [...rules].filter((r) => r.enabled && isDailyCondition(r.condition));
@@ -71,14 +77,15 @@ export class BaselineMonitor {
           continue;
         }
         // first sight of this patient's metric: the batch is already stored, the backfill reads it with the history
-        for (const r of await this.load(patientId, m, firstMs - BACKFILL_DAYS * DAY_MS, lastMs + 1)) this.store.add(patientId, r);
+        for (const r of await this.load(patientId, m, firstMs - (BACKFILL_DAYS + 1) * DAY_MS, lastMs + 1)) this.store.add(patientId, r);
         loaded.add(m);
       }
-      const today = dayOf(lastMs);
-      const fromDay = Math.min(dayOf(firstMs), today) - BACKFILL_DAYS;
+      const today = this.calendar.dayOf(lastMs);
+      const firstDay = this.calendar.dayOf(firstMs);
+      const fromDay = Math.min(firstDay, today) - BACKFILL_DAYS;
       for (const rule of applicable) {
-        for (const e of evaluateDailyRule(rule, patientId, (m) => this.store.days(patientId, m, today), fromDay, today)) {
-          if (e.day < dayOf(firstMs)) continue;
+        for (const e of evaluateDailyRule(rule, patientId, (m) => this.store.days(patientId, m, today), fromDay, today, this.calendar)) {
+          if (e.day < firstDay) continue;
           const key = `${e.alertKey}|${e.type}|${e.day}`;
           if (this.emitted.has(key)) continue;
           this.emitted.add(key);
