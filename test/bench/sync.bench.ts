@@ -315,7 +315,7 @@ export async function benchSync(): Promise<BenchSection> {
       `CPU per 1000 rows: CPU time of this process (server and HTTP client) and of PostgreSQL's processes during the fleet push, which other work on a shared machine disturbs less than rows/s (1-minute load average when the section started: ${loadAtStart}). ` +
       `Pull: ${PUSH_ROWS.toLocaleString('en-US')} patient rows of one clinic back in pages of ${PULL_LIMIT}, parsed and merged into local records with the client's merge function. ` +
       `Initial sync: a fresh client pulls the whole 10,000-patient demo clinic (${clinicRows}; ${HISTORY_DAYS} days of home readings for the monitored patients), seeded through the server's own merge path; ` +
-      'the time covers HTTP, JSON and the per-row merge but not the workstation's IndexedDB writes (this section runs in Node, without a browser).',
+      'the time covers HTTP, JSON and the per-row merge but not the workstation\'s IndexedDB writes (this section runs in Node, without a browser).',
     figures,
   };
 }
