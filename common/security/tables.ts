@@ -10,6 +10,9 @@ export const TABLE_RECORD_TYPES: Readonly<Record<string, RecordType>> = {
   observations: 'observation',
   seriesBlocks: 'observation',
   rollups: 'observation',
+  // Per-patient population summaries of readings (issue 11).
+  populationYears: 'observation',
+  populationCache: 'observation',
   devices: 'device',
   deviceSessions: 'device',
   alerts: 'alert',

@@ -46,6 +46,11 @@ export interface WallTime {
 
 /** The zone's wall clock at instant `ms`. */
 export function wallTime(ms: number, zone: string): WallTime {
+  // UTC needs no zone data: Date's own fields, without Intl's formatter (the slow part).
+  if ((zone === 'UTC' || zone === 'Etc/UTC') && Number.isFinite(ms)) {
+    const d = new Date(ms);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+  }
   const out: Record<string, number> = {};
   for (const p of formatterFor(zone).formatToParts(new Date(ms))) {
     if (p.type !== 'literal') out[p.type] = Number(p.value);

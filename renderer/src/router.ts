@@ -18,6 +18,7 @@ export const navItems: NavItem[] = [
   { path: '/worklist', label: 'Worklist', key: '8' },
   { path: '/segments', label: 'Segments', key: '9' },
   { path: '/audit', label: 'Audit', key: '0' },
+  { path: '/population', label: 'Population', key: 'p' },
 ];
 
 const routes: RouteRecordRaw[] = [
@@ -27,6 +28,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/patients/:id', component: () => import('./views/PatientProfileView.vue'), props: true },
   { path: '/patients/:id/edit', component: () => import('./views/PatientFormView.vue'), props: true },
   { path: '/patients/:id/summary', component: () => import('./views/PatientSummaryView.vue'), props: true },
+  { path: '/patients/:id/report/:month', component: () => import('./views/MonthlyReportView.vue'), props: true },
   { path: '/schedule', component: () => import('./views/ScheduleView.vue') },
   { path: '/inbox', component: () => import('./views/InboxView.vue') },
   { path: '/inbox/:patientId', component: () => import('./views/InboxView.vue'), props: true },
@@ -37,6 +39,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/workflows', component: () => import('./views/WorkflowsView.vue') },
   { path: '/dashboard', component: () => import('./views/DashboardView.vue') },
   { path: '/segments', component: () => import('./views/SegmentsView.vue') },
+  { path: '/population', component: () => import('./views/PopulationView.vue') },
   { path: '/settings', component: () => import('./views/SettingsView.vue') },
   { path: '/audit', component: () => import('./views/AuditView.vue') },
   { path: '/access/:patientId', component: () => import('./views/BreakGlassView.vue'), props: true },

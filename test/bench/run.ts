@@ -21,7 +21,9 @@ const benches: Record<string, () => Promise<BenchSection>> = {
   backup: async () => (await import('./backup.bench')).benchBackup(),
   crm: async () => (await import('./crm.bench')).benchCrm(),
   imports: async () => (await import('./imports.bench')).benchImports(),
+  'imports-1gb': async () => (await import('./imports.bench')).benchImportsGigabyte(),
   baselines: async () => (await import('./baselines.bench')).benchBaselines(),
+  population: async () => (await import('./population.bench')).benchPopulation(),
 };
 
 const RESULTS = 'docs/bench-results.json';

@@ -15,6 +15,7 @@ import type { ClinicalNote } from '../../../common/notes/note';
 import { migrations } from './migrations/index';
 import { immutableOutboxMiddleware } from './outbox-middleware';
 import { permissionMiddleware } from './permission-middleware';
+import { populationSummaryMiddleware } from './population-summaries';
 
 /** A patient as stored: the synced record plus derived, local-only index fields. */
 export interface PatientRow extends Patient {
@@ -64,6 +65,8 @@ export class CareLoopDb extends Dexie {
     super(name, options);
     // Immutable rows (observations, device sessions) reach the sync outbox in their own write's transaction.
     this.use(immutableOutboxMiddleware);
+    // Population summaries beside every reading write (issue 11); below the permission check, like the outbox.
+    this.use(populationSummaryMiddleware);
     this.use(permissionMiddleware(this));
     for (const m of migrations) {
       const v = this.version(m.version).stores(m.stores);

@@ -9,6 +9,7 @@ import { migration007 } from './007-alerts';
 import { migration008 } from './008-workflows';
 import { migration009 } from './009-segments';
 import { migration010 } from './010-users';
+import { migration011 } from './011-population';
 
 /**
  * Schema history, one numbered file per version (never edit a released one: add the next).
@@ -21,5 +22,5 @@ export interface Migration {
   upgrade?: (tx: Transaction) => Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
