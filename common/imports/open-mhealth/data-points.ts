@@ -73,6 +73,9 @@ export function readDataPoint(point: unknown, sink: BatchSink, position: ImportP
   const schemaName = String(obj(header?.schema_id)?.name ?? '') || Object.keys(body).map((k) => SCHEMA_OF_FIELD.get(k)).find((n) => n !== undefined) || '';
   const measures = SCHEMAS[schemaName];
   if (!measures) return sink.skip(`schema ${schemaName || '(unknown)'} is not imported`, position);
+  // A statistic over a period (the average or minimum of four months) is not a measurement:
+  // taken as a reading it would be judged by the rules as if the patient had just measured it.
+  if (typeof body.descriptive_statistic === 'string') return sink.skip(`${schemaName}: a descriptive statistic (${body.descriptive_statistic.slice(0, 40)}), not a reading`, position);
   const time = timeFrame(body);
   if (typeof time === 'string') return sink.skip(`${schemaName}: ${time}`, position);
   const source = typeof obj(header?.acquisition_provenance)?.source_name === 'string' ? (obj(header?.acquisition_provenance)!.source_name as string) : undefined;
