@@ -50,5 +50,19 @@ test.describe('verifiable sharing in browser mode', () => {
 
     await expect(page.getByTestId('disclosures-card')).toContainText('careloop-share, encrypted');
     await shot(page, 'share-record');
+
+    // The receiving side's import: opened with the passphrase, checked against the fingerprint, planned and reviewed.
+    const importCard = page.getByTestId('fhir-import-card');
+    await importCard.getByTestId('fhir-import-file').setInputFiles({ name: 'referral.careloop-share', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    const open = importCard.getByTestId('share-open-form');
+    await open.locator('input[name=share-passphrase]').fill('a wrong passphrase');
+    await open.getByRole('button', { name: 'Open and check' }).click();
+    await expect(importCard.getByRole('alert')).toContainText('This share package cannot be imported');
+    await importCard.getByTestId('fhir-import-file').setInputFiles({ name: 'referral.careloop-share', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    await open.locator('input[name=share-passphrase]').fill('for city cardiology 2026');
+    await open.locator('input[name=share-fingerprint]').fill(fingerprint);
+    await open.getByRole('button', { name: 'Open and check' }).click();
+    await expect(importCard.getByTestId('share-verified')).toContainText(`key ${fingerprint}`, { timeout: 30_000 });
+    await expect(importCard.getByTestId('fhir-plan-summary')).toContainText('matched');
   });
 });
