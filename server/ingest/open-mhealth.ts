@@ -43,6 +43,8 @@ function mapUnit(unit: string, metric: Metric): string {
 
 export function fromOpenMHealth(point: OmhDataPoint): IngestedReading[] {
   const { body } = point;
+  // A statistic over a period (a month's average) is not a measurement the rules may judge.
+  if (body.descriptive_statistic !== undefined) throw new IngestError('body.descriptive_statistic: a statistic over a period is not a reading; post the measurements');
   const base = { sourceId: point.header.id, timeMs: timeOf(body), grouped: false };
   switch (point.header.schema_id.name) {
     case 'heart-rate': {

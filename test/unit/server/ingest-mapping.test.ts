@@ -19,6 +19,8 @@ describe('device ingest mapping', () => {
     expect(fromOpenMHealth(omh('body-weight', { body_weight: { value: 176.37, unit: 'lb' } }))[0]!.value).toBeCloseTo(80, 1);
     expect(fromOpenMHealth(omh('blood-glucose', { blood_glucose: { value: 5.4, unit: 'mmol/L' } }))[0]).toMatchObject({ metric: 'glucose', unit: 'mmol/L' });
     expect(fromOpenMHealth(omh('oxygen-saturation', { oxygen_saturation: { value: 97, unit: '%' } }))[0]).toMatchObject({ metric: 'spo2', value: 97 });
+    // A month's average is a statistic, not a measurement the rules may judge.
+    expect(() => fromOpenMHealth(omh('blood-glucose', { blood_glucose: { value: 120, unit: 'mg/dL' }, descriptive_statistic: 'average' }))).toThrow(/statistic over a period is not a reading/);
   });
 
   it('maps FHIR vital-sign Observations by LOINC code', () => {
