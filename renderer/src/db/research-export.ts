@@ -2,7 +2,7 @@ import { isErased, isRestricted } from '../../../common/consent/rights';
 import { newId } from '../../../common/ids';
 import type { CareProgram } from '../../../common/programs/program';
 import { toCsv } from '../../../common/research/csv';
-import { researchZip } from '../../../common/research/package';
+import { ResearchZipWriter } from '../../../common/research/package';
 import { newExportSecret, pseudonymousId } from '../../../common/research/pseudonym';
 import { researchConditions, researchEnrolments, researchPatient, researchReadings, type ResearchConditionRow, type ResearchContext, type ResearchEnrolmentRow, type ResearchPatientRow, type ResearchReadingRow } from '../../../common/research/records';
 import { AGE_TOP } from '../../../common/research/safe-harbor';
@@ -31,12 +31,15 @@ export interface ResearchExportOptions {
   fromMs?: number;
   /** Three-digit ZIP areas of more than 20,000 people (else ZIPs become '000'). */
   populousZip3?: readonly string[];
+  /** Patients written so far of those included, after each batch (a progress bar). */
+  onProgress?: (done: number, total: number) => void;
   /** Tests pass a fixed secret; otherwise one is drawn for this export and discarded. */
   secret?: Uint8Array;
 }
 
 export interface ResearchExportResult {
-  bytes: Uint8Array;
+  /** The zip in compressed parts, as written (a Blob takes them as they are). */
+  parts: Uint8Array[];
   fileName: string;
   patients: number;
   readings: number;
@@ -101,7 +104,10 @@ export async function researchExport(db: CrmDb, ctx: WriteContext, o: ResearchEx
   const patients: ResearchPatientRow[] = [];
   const conditions: ResearchConditionRow[] = [];
   const enrolments: ResearchEnrolmentRow[] = [];
-  let readingsCsv = toCsv(READING_COLUMNS, []);
+  // Readings go into the zip batch by batch: only their compressed bytes are kept.
+  const zip = new ResearchZipWriter();
+  zip.begin('readings.csv');
+  zip.push(toCsv(READING_COLUMNS, []));
   let readings = 0;
   for (let i = 0; i < ordered.length; i += BATCH) {
     const batch: PatientRow[] = ordered.slice(i, i + BATCH);
@@ -113,9 +119,11 @@ export async function researchExport(db: CrmDb, ctx: WriteContext, o: ResearchEx
       const rows = researchReadings(p.id, lists[k]!, c);
       readings += rows.length;
       // Without the header line that toCsv puts first.
-      if (rows.length) readingsCsv += toCsv(READING_COLUMNS, rows).slice(READING_COLUMNS.join(',').length + 2);
+      if (rows.length) zip.push(toCsv(READING_COLUMNS, rows).slice(READING_COLUMNS.join(',').length + 2));
     });
+    o.onProgress?.(Math.min(i + BATCH, ordered.length), ordered.length);
   }
+  zip.end();
   const manifest = {
     format: 'careloop-research-export/1',
     method: 'HIPAA Safe Harbor, 45 CFR 164.514(b)(2)',
@@ -133,12 +141,9 @@ export async function researchExport(db: CrmDb, ctx: WriteContext, o: ResearchEx
     },
     files: { 'patients.csv': PATIENT_COLUMNS, 'conditions.csv': CONDITION_COLUMNS, 'enrolments.csv': ENROLMENT_COLUMNS, 'readings.csv': READING_COLUMNS },
   };
-  const bytes = researchZip({
-    'manifest.json': `${JSON.stringify(manifest, null, 2)}\n`,
-    'patients.csv': toCsv(PATIENT_COLUMNS, patients),
-    'conditions.csv': toCsv(CONDITION_COLUMNS, conditions),
-    'enrolments.csv': toCsv(ENROLMENT_COLUMNS, enrolments),
-    'readings.csv': readingsCsv,
-  });
-  return { bytes, fileName: `research-export-${today}.zip`, patients: included.length, readings, leftOut };
+  zip.file('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  zip.file('patients.csv', toCsv(PATIENT_COLUMNS, patients));
+  zip.file('conditions.csv', toCsv(CONDITION_COLUMNS, conditions));
+  zip.file('enrolments.csv', toCsv(ENROLMENT_COLUMNS, enrolments));
+  return { parts: zip.finish(), fileName: `research-export-${today}.zip`, patients: included.length, readings, leftOut };
 }

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { strFromU8, unzipSync } from 'fflate';
+import { concat } from '../../../common/research/package';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordConsent } from '../../../renderer/src/db/consents';
 import { asCrmDb, type CrmDb } from '../../../renderer/src/db/crm-tables';
@@ -29,6 +30,7 @@ describe('the research export of the demo clinic', () => {
   let ctx: WriteContext;
   let result: ResearchExportResult;
   let files: Record<string, string>;
+  const progress: [number, number][] = [];
 
   beforeAll(async () => {
     db = asCrmDb(new CareLoopDb('research-export-demo'));
@@ -39,13 +41,14 @@ describe('the research export of the demo clinic', () => {
     const oldest = (await db.patients.toArray()).sort((a, b) => a.birthDate.localeCompare(b.birthDate))[0]!;
     await db.patients.update(oldest.id, { birthDate: '1929-03-14' });
     await recordConsent(db, ctx, { patientId: oldest.id, purpose: 'analytics', status: 'given', method: 'written' });
-    result = await researchExport(db, ctx, { nowMs: NOW });
-    files = Object.fromEntries(Object.entries(unzipSync(result.bytes)).map(([name, bytes]) => [name, strFromU8(bytes)]));
+    result = await researchExport(db, ctx, { nowMs: NOW, onProgress: (d, total) => progress.push([d, total]) });
+    files = Object.fromEntries(Object.entries(unzipSync(concat(result.parts))).map(([name, bytes]) => [name, strFromU8(bytes)]));
   }, 120_000);
 
   it('holds the consenting patients, their readings, conditions and enrolments', async () => {
     expect(Object.keys(files).sort()).toEqual(['conditions.csv', 'enrolments.csv', 'manifest.json', 'patients.csv', 'readings.csv']);
     expect(result.patients).toBeGreaterThan(15);
+    expect(progress.at(-1)).toEqual([result.patients, result.patients]);
     expect(result.readings).toBeGreaterThan(500);
     expect(files['patients.csv']!.trim().split('\r\n')).toHaveLength(result.patients + 1);
     expect(files['readings.csv']!.trim().split('\r\n')).toHaveLength(result.readings + 1);
