@@ -4,6 +4,7 @@ import { DEMO_PHASES } from './demo/phases';
 import { READABLE_FORMATS } from '../../../common/imports/parse-file';
 import { CsvMapping } from '../../../common/imports/csv/csv-mapping';
 import { dashboardMethods } from './insights/dashboard-api';
+import { populationMethods } from './population-api';
 import { SegmentFilter } from './insights/segment-filter';
 import { syncEvents, syncMethods } from './sync/sync-api';
 import { sessionMethods } from '../security/session-api';
@@ -105,6 +106,7 @@ export const engineApi = {
     ...syncMethods,
     ...sessionMethods,
     ...dashboardMethods,
+    ...populationMethods,
     /** Imports a file a patient brought from a consumer wearable, streamed from the Blob; progress as 'import.progress' events. */
     'import.file': {
       params: z.object({ importId: z.string().min(1).max(64), patientId: z.string().min(1), file: z.instanceof(Blob), fileName: z.string().max(260), format: z.enum(READABLE_FORMATS), csvMapping: CsvMapping.optional(), utcOffsetMinutes: z.number().int().min(-840).max(840).optional() }).strict(),

@@ -9,6 +9,7 @@ import { countPatients } from '../db/patients';
 import { loadWorkstation } from '../db/workstation';
 import { asCrmDb } from '../db/crm-tables';
 import { computeDashboard } from '../db/dashboard';
+import { computePopulation } from '../db/population';
 import { loadDemoClinic } from './demo/load-demo-clinic';
 import { evaluateSegment, SegmentError } from '../db/segments';
 import type { EngineApi } from './api';
@@ -139,6 +140,7 @@ export function createEngineHandlers(
     'sync.forget': () => sync.forget(),
     'sync.conflicts': ({ email, password, limit }) => main.call('cloud.conflicts', { email, password, limit }),
     'dashboard.compute': ({ zone, filter, listLimit }) => computeDashboard(asCrmDb(db), { nowMs: Date.now(), zone, listLimit, ...(filter ? { filter } : {}) }),
+    'population.compute': ({ metric, groupBy, sections }) => computePopulation(asCrmDb(db), { nowMs: Date.now(), metric, groupBy, sections }),
     'import.file': async ({ importId, patientId, file, fileName, format, csvMapping, utcOffsetMinutes }) => {
       if (imports.has(importId)) throw new RpcError('import-running', 'An import with this id is already running.');
       const ctx = await engineContext();

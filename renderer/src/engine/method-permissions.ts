@@ -36,6 +36,8 @@ export const ENGINE_METHOD_PERMISSIONS: Readonly<Record<EngineMethod, MethodRequ
   'import.cancel': 'signed-in',
   'segments.evaluate': { action: 'read', record: 'segment' },
   'dashboard.compute': { action: 'read', record: 'patient' },
+  // Population figures are made from readings: the roles that may read them (the view says so).
+  'population.compute': { action: 'read', record: 'observation' },
   // The status bar's counts and times; no patient data.
   'sync.status': 'open',
   'sync.connect': { action: 'manage', record: 'settings' },
