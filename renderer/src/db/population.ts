@@ -13,6 +13,7 @@ import { metricBlocks } from './population-cache';
 import { POPULATION_TABLE } from './population-summaries';
 import { activeAlertsByPatient } from './risk-data';
 import { hasHeartFailure } from '../engine/insights/risk-tier';
+import { bpTargetOf } from '../engine/insights/monthly-report/home-bp';
 import { summaryRiskTier } from '../engine/population/summary-risk';
 
 /**
@@ -161,6 +162,7 @@ export async function computePopulation(db: CrmDb, o: PopulationOptions): Promis
   step(`enrolments, programs, summaries of ${metrics.join(', ')}${tiers ? ' and risk tiers' : ''}`);
   const labels = new Map<string, string>();
   const programLabels = new Map(programs.map((p: CareProgram) => [p.id, p.name]));
+  const programTargets = new Map(programs.map((p: CareProgram) => [p.id, p.targets ?? []]));
   if (o.groupBy === 'program') for (const [id, name] of programLabels) labels.set(id, name);
   labels.set('none', o.groupBy === 'program' ? 'No program' : o.groupBy === 'condition' ? 'No condition recorded' : 'None');
   labels.set('all', 'All included patients');
@@ -170,6 +172,8 @@ export async function computePopulation(db: CrmDb, o: PopulationOptions): Promis
     if (o.groupBy === 'condition') for (const c of conditions) if (!labels.has(c.key)) labels.set(c.key, c.label);
     const mine = enrolled.get(p.id) ?? [];
     const tier = tiers?.get(p.id);
+    // Control is judged against the patient's own target: their programs' strictest (as the monthly report does).
+    const own = bpTargetOf([...new Set(mine.map((e) => e.programId))].flatMap((id) => programTargets.get(id) ?? []));
     return {
       id: p.id,
       ageBand: ageBand(ageOn(p.birthDate, today)),
@@ -177,6 +181,7 @@ export async function computePopulation(db: CrmDb, o: PopulationOptions): Promis
       conditionKeys: [...new Set(conditions.map((c) => c.key))],
       enrolments: mine,
       ...(tier ? { tier } : {}),
+      ...(own.fromProgram ? { bpTarget: own.target } : {}),
     };
   });
 

@@ -121,3 +121,16 @@ describe('population figures, other breakdowns and sections', () => {
     expect(june.share).toBeNull();
   });
 });
+
+describe("control against each patient's own target", () => {
+  it('counts a patient at target by their programs\' target, others by the clinic default', () => {
+    const specs = many(24, { band: '50–59', sysBefore: 135, sysAfter: 135, dia: 85, everyDays: 1, enrolled: true });
+    const c = clinic(specs);
+    // Half of them are in a program whose target is below 140/90 (an older-adult target).
+    const patients = c.patients.map((p, i) => (i < 12 ? { ...p, bpTarget: { systolic: 140, diastolic: 90 } } : p));
+    const f = populationFigures({ ...c, patients }, query('age-band'));
+    const june = f.groups.find((g) => g.key === '50–59')!.bpControl[2]!;
+    expect(june.measured).toEqual({ suppressed: false, value: 24 });
+    expect(june.atTarget).toEqual({ suppressed: false, value: 12 });
+  });
+});

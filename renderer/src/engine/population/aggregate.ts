@@ -37,6 +37,7 @@ export interface PopulationQuery {
   asOfMs: number;
   /** Months of trend, ending with the as-of month. */
   months: number;
+  /** Blood-pressure target of patients whose programs set none. */
   bpTarget: { systolic: number; diastolic: number };
 }
 
@@ -162,7 +163,8 @@ function groupFigures(key: string, label: string, members: readonly PopulationPa
         const d = windowTotals(dia, end - 6, end);
         if (s.n && d.n) {
           bp[i]!.measured++;
-          if (mean(s) < q.bpTarget.systolic && mean(d) < q.bpTarget.diastolic) bp[i]!.atTarget++;
+          const target = p.bpTarget ?? q.bpTarget;
+          if (mean(s) < target.systolic && mean(d) < target.diastolic) bp[i]!.atTarget++;
         }
       }
       const g = monthTotals(glu?.get(span.year), span.month, span.firstDay, end);

@@ -25,6 +25,8 @@ export interface PopulationPatient {
   tier?: RiskTier;
   /** Active enrolments, for the before/after comparison. */
   enrolments: readonly { programId: string; startMs: number }[];
+  /** The patient's home blood-pressure target (their programs' strictest); else the query's. */
+  bpTarget?: { systolic: number; diastolic: number };
 }
 
 export interface GroupLabel {
