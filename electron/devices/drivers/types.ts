@@ -26,6 +26,9 @@ export type Metric =
   | 'hrv-sdnn'
   | 'hrv-rmssd'
   | 'ecg-quality'
+  // Kept as series from wearables' exports (the app or watch computed them).
+  | 'resting-heart-rate'
+  | 'sleep-duration'
   // Laboratory results entered from the record (risk scores read them; issue 11).
   | 'total-cholesterol'
   | 'hdl-cholesterol'

@@ -33,6 +33,9 @@ import { blobChunks, importWearableFile } from '../db/wearable-import';
 import { ImportError } from '../../../common/imports/errors';
 import { parseWearableFile } from '../../../common/imports/parse-file';
 
+/** Days back from now that a wearable file's readings are judged by the rules after an import. */
+const JUDGED_IMPORT_DAYS = 7;
+
 /**
  * The engine's request handlers, separate from the worker bootstrap so tests can run them
  * against any IndexedDB. Later issues add the signal pipeline, rules and sync here.
@@ -69,6 +72,12 @@ export function createEngineHandlers(
     await alerts.ingest(readings);
     await workflows.onReadings(readings);
   };
+  // A wearable file's readings: the recent days through the rules and baselines (a failure is logged, the import stands).
+  const judgeImport = (patientId: string, importId: string) =>
+    alerts.judgeImported(patientId, importId, Date.now() - JUDGED_IMPORT_DAYS * 86_400_000).then(
+      () => undefined,
+      (err: unknown) => console.error(`[engine] judging an import failed: ${err instanceof Error ? err.name : 'error'}`),
+    );
   const live = new LiveStreams(db, main, judge, (sample) => emit('live.heart-rate', sample), (strip) => emit('live.ecg', strip), (signal) => emit('live.signal', signal));
   const sync = new SyncEngine(db, cloudPortFromMain(main), (status) => emit('sync.status', status), {
     // Readings that arrive by sync (other desks, connected devices posting to the cloud) run
@@ -148,10 +157,13 @@ export function createEngineHandlers(
       imports.set(importId, controller);
       try {
         const batches = parseWearableFile(format, blobChunks(file), { signal: controller.signal, fileName, ...(csvMapping ? { csvMapping } : {}), ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}) });
-        return await importWearableFile(db, ctx, { importId, patientId, fileName, format }, batches, {
+        const result = await importWearableFile(db, ctx, { importId, patientId, fileName, format }, batches, {
           signal: controller.signal,
           onProgress: (p) => emit('import.progress', { importId, totalBytes: file.size, ...p }),
         });
+        // What was stored is judged like any reading, over the last week only (JUDGED_IMPORT_DAYS).
+        if (result.added > 0) await judgeImport(patientId, importId);
+        return result;
       } catch (err) {
         if (err instanceof ImportError) throw new RpcError(err.code, err.message);
         throw err;

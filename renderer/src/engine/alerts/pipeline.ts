@@ -11,7 +11,7 @@ import { emptyContext, type PatientRuleContext } from '../rules/context';
 import { defaultRules } from '../rules/defaults';
 import { RuleEngine, emptyEngineState, type AlertAction, type EngineState } from '../rules/evaluate';
 import { AlertTransitionError, type Alert, acknowledge, applyEngineAction, dueEscalation, escalate, openAlert, resolve, snooze, wake, type Transition } from '../rules/lifecycle';
-import { parseRule, RuleValidationError, type RuleDefinition } from '../rules/rule';
+import { BASELINE_SOURCE, parseRule, RuleValidationError, type RuleDefinition } from '../rules/rule';
 import { zoneDays } from '../baselines/metrics';
 import { BaselineMonitor } from '../baselines/monitor';
 import { storedReadings } from '../baselines/stored-readings';
@@ -237,6 +237,32 @@ export class AlertPipeline {
       // Daily baseline rules (issue 11): re-judged for the patients whose days just changed.
       actions.push(...(await this.baselines.ingest(sorted, this.rules.values(), (id) => this.contexts.get(id) ?? emptyContext(id))));
       await this.apply(actions, [], new Set(sorted.map((o) => o.patientId)));
+      return actions;
+    });
+  }
+
+  /**
+   * Judges what a file import just stored for a patient (issue 10 files feeding issue 11's
+   * signals), over the recent days only: a year of history brought in at once must not open a
+   * year of old alerts. Point readings of the import from `fromMs` go through the rules; the
+   * patient's baselines are read again from storage, now holding the imported series (minute
+   * heart rate, steps, sleep), and the days from `fromMs` are judged by the daily rules.
+   */
+  judgeImported(patientId: string, importId: string, fromMs: number): Promise<AlertAction[]> {
+    return this.serial(async () => {
+      const engine = await this.ready();
+      if ((await notProcessedAmong(this.db, [patientId])).has(patientId)) return [];
+      const toMs = this.clock() + 1;
+      await this.loadPatients(engine, [patientId]);
+      const imported = (await this.db.observations.where('[patientId+timeMs]').between([patientId, fromMs], [patientId, toMs]).toArray())
+        .filter((o) => o.source.kind === 'import' && o.source.sessionId === importId)
+        .sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1));
+      const actions = engine.ingest(imported);
+      const sources = [...new Set(Object.values(BASELINE_SOURCE).filter((m): m is NonNullable<typeof m> => m !== null))];
+      const recent = (await Promise.all(sources.map((m) => storedReadings(this.db, patientId, m, fromMs, toMs)))).flat().map((r) => ({ ...r, patientId }));
+      this.baselines.forget(patientId);
+      actions.push(...(await this.baselines.ingest(recent, this.rules.values(), (id) => this.contexts.get(id) ?? emptyContext(id), toMs - 1)));
+      await this.apply(actions, [], new Set([patientId]));
       return actions;
     });
   }

@@ -66,19 +66,19 @@ export class DailySummaryStore {
       const v = unitConverter(r.unit, spec.unit)?.(r.value) ?? (spec.metric === 'steps' ? r.value : undefined);
       if (v === undefined) continue;
       this.addValue(patientId, spec.metric, r.timeMs, v);
-      counted = this.calendar.dayOf(r.timeMs);
+      counted = this.calendar.dayOf(r.timeMs + (spec.dayShiftMs ?? 0));
     }
     return counted;
   }
 
-  /** Adds one value already in the metric's unit (also how sleep durations, which have no reading kind yet, come in). */
+  /** Adds one value already in the metric's unit. */
   addValue(patientId: string, metric: BaselineMetric, timeMs: number, value: number): void {
     const spec = BASELINE_SPECS[metric];
     let byMetric = this.patients.get(patientId);
     if (!byMetric) this.patients.set(patientId, (byMetric = new Map()));
     let days = byMetric.get(metric);
     if (!days) byMetric.set(metric, (days = new Map()));
-    const day = this.calendar.dayOf(timeMs);
+    const day = this.calendar.dayOf(timeMs + (spec.dayShiftMs ?? 0));
     let acc = days.get(day);
     if (!acc) {
       days.set(day, (acc = { n: 0, sum: 0, hist: spec.reduce === 'low-decile' ? new Map() : null }));
@@ -108,6 +108,11 @@ export class DailySummaryStore {
     return [...days.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([day, acc]) => ({ day, value: dayValue(spec, acc), count: acc.n, sufficient: acc.n >= spec.minReadings && (spec.reduce !== 'sum' || day < todayDay) }));
+  }
+
+  /** Drops everything held for a patient (their history is read again from storage). */
+  forget(patientId: string): void {
+    this.patients.delete(patientId);
   }
 
   /** Metrics with any data for the patient. */

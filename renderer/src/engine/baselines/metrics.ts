@@ -80,6 +80,11 @@ export interface BaselineMetricSpec {
   grade?: 'consumer' | 'clinical';
   /** Values are binned to this resolution for the percentile (bounded memory per day). */
   binWidth: number;
+  /**
+   * Shift applied to a reading's time before its day is taken: sleep that starts in the
+   * evening belongs to the night that ends the next morning, so a night is one day's value.
+   */
+  dayShiftMs?: number;
 }
 
 const spec = (metric: BaselineMetric, unit: string, label: string, reduce: DayReducer, minReadings: number, minSpread: number, binWidth: number, grade?: 'consumer' | 'clinical'): BaselineMetricSpec => ({
@@ -101,7 +106,8 @@ export const BASELINE_SPECS: Record<BaselineMetric, BaselineMetricSpec> = {
   spo2: spec('spo2', '%', 'SpO2', 'mean', 3, 0.5, 0.1),
   'respiratory-rate': spec('respiratory-rate', '/min', 'Respiratory rate', 'mean', 1, 0.5, 0.1),
   'skin-temperature': spec('skin-temperature', 'Cel', 'Skin temperature', 'mean', 1, 0.1, 0.01, 'consumer'),
-  'sleep-duration': spec('sleep-duration', 'h', 'Sleep duration', 'sum', 1, 0.25, 0.01),
+  // Sleep from noon to noon counts for the day it ends on (the wake day).
+  'sleep-duration': { ...spec('sleep-duration', 'h', 'Sleep duration', 'sum', 1, 0.25, 0.01), dayShiftMs: 12 * 3_600_000 },
   steps: spec('steps', '{steps}', 'Steps', 'sum', 1, 300, 1),
   'body-weight': spec('body-weight', 'kg', 'Weight', 'mean', 1, 0.2, 0.01),
   'home-systolic': spec('home-systolic', 'mm[Hg]', 'Home systolic BP', 'mean', 1, 2, 1),

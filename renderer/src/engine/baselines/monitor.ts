@@ -4,7 +4,7 @@ import type { AlertAction } from '../rules/evaluate';
 import { BASELINE_SOURCE, isDailyCondition, type BaselineMetric, type Condition, type RuleDefinition } from '../rules/rule';
 import { DailySummaryStore, type SummaryReading } from './daily-summary';
 import { evaluateDailyRule } from './episodes';
-import { DAY_MS, UTC_DAYS, type DayCalendar } from './metrics';
+import { BASELINE_SPECS, DAY_MS, UTC_DAYS, type DayCalendar } from './metrics';
 
 /** A stored reading of a patient, as the monitor reads it. */
 export type MonitorReading = SummaryReading & Pick<Observation, 'patientId'>;
@@ -48,7 +48,20 @@ export class BaselineMonitor {
     this.store = new DailySummaryStore(BACKFILL_DAYS * 2, calendar);
   }
 
-  async ingest(readings: readonly MonitorReading[], rules: Iterable<RuleDefinition>, contextOf: (patientId: string) => PatientRuleContext): Promise<AlertAction[]> {
+  /**
+   * Forgets what is held for a patient, so the next batch reads their history from storage
+   * again: after an import stored readings the monitor did not see arrive one by one.
+   */
+  forget(patientId: string): void {
+    this.loaded.delete(patientId);
+    this.store.forget(patientId);
+  }
+
+  /**
+   * `nowMs` says how far days are complete (a day's steps, a night's sleep); without it the
+   * newest reading of the batch stands for now, as when readings arrive as they are taken.
+   */
+  async ingest(readings: readonly MonitorReading[], rules: Iterable<RuleDefinition>, contextOf: (patientId: string) => PatientRuleContext, nowMs?: number): Promise<AlertAction[]> {
     const daily = [...rules].filter((r) => r.enabled && isDailyCondition(r.condition));
     if (!daily.length) return [];
     const sourcesOf = new Map(daily.map((r) => [r, sourceMetrics(r)]));
@@ -80,11 +93,14 @@ export class BaselineMonitor {
         for (const r of await this.load(patientId, m, firstMs - (BACKFILL_DAYS + 1) * DAY_MS, lastMs + 1)) this.store.add(patientId, r);
         loaded.add(m);
       }
-      const today = this.calendar.dayOf(lastMs);
+      const now = nowMs ?? lastMs;
+      const today = this.calendar.dayOf(now);
+      // A day is complete once the clock, shifted as the metric's days are, has left it (sleep: at noon).
+      const completeBefore = (m: BaselineMetric) => this.calendar.dayOf(now + (BASELINE_SPECS[m].dayShiftMs ?? 0));
       const firstDay = this.calendar.dayOf(firstMs);
       const fromDay = Math.min(firstDay, today) - BACKFILL_DAYS;
       for (const rule of applicable) {
-        for (const e of evaluateDailyRule(rule, patientId, (m) => this.store.days(patientId, m, today), fromDay, today, this.calendar)) {
+        for (const e of evaluateDailyRule(rule, patientId, (m) => this.store.days(patientId, m, completeBefore(m)), fromDay, today, this.calendar)) {
           if (e.day < firstDay) continue;
           const key = `${e.alertKey}|${e.type}|${e.day}`;
           if (this.emitted.has(key)) continue;

@@ -11,7 +11,7 @@ import type { SummaryReading } from './daily-summary';
  * decision 2). Series points carry no unit: they are stored in the metric's canonical unit.
  */
 
-const SERIES_UNIT: Partial<Record<Metric, string>> = { 'heart-rate': '/min', 'hrv-rmssd': 'ms', 'hrv-sdnn': 'ms', spo2: '%', 'respiratory-rate': '/min', steps: '{steps}' };
+const SERIES_UNIT: Partial<Record<Metric, string>> = { 'heart-rate': '/min', 'hrv-rmssd': 'ms', 'hrv-sdnn': 'ms', spo2: '%', 'respiratory-rate': '/min', steps: '{steps}', 'sleep-duration': 'h' };
 
 export async function storedReadings(db: CareLoopDb, patientId: string, metric: Metric, fromMs: number, toMs: number): Promise<SummaryReading[]> {
   const observed = await observationsBetween(db, patientId, metric, fromMs, toMs);

@@ -77,7 +77,7 @@ const DEFAULTS: RuleInput[] = [
   {
     id: 'baseline-sleep-fall',
     name: 'Sleep duration fallen against baseline',
-    description: 'Sleep at least 2 robust SDs below the patient’s 28-day baseline for 3 nights in a row. Off by default: sleep durations are not yet recorded as readings.',
+    description: 'Sleep at least 2 robust SDs below the patient’s 28-day baseline for 3 nights in a row (nights from wearables’ exports, counted for the day they end). Off by default: turn on for programs that track sleep.',
     source: WEARABLE_INFECTION,
     priority: 'low',
     enabled: false,

@@ -130,7 +130,7 @@ export const BASELINE_SOURCE: Record<BaselineMetric, Metric | null> = {
   spo2: 'spo2',
   'respiratory-rate': 'respiratory-rate',
   'skin-temperature': 'body-temperature',
-  'sleep-duration': null,
+  'sleep-duration': 'sleep-duration',
   steps: 'steps',
   'body-weight': 'body-weight',
   'home-systolic': 'blood-pressure-systolic',
