@@ -1,5 +1,4 @@
 import { createHash, hash as nodeHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { verifyAuditChain, type AuditEntry, type ChainVerdict } from '../../common/audit/chain';
 import { NotAnAuditEntryError, readAuditEntries } from '../../common/backup/audit-entries';
 import { createAuditEntryHash, type Sha256Hex } from '../../common/audit/fast-hash';
@@ -7,6 +6,7 @@ import { BackupError } from '../../common/backup/errors';
 import { openBackup } from '../../common/backup/reader';
 import { CliInputError, type CliCommand } from '../command';
 import { readPassphrase } from './backup';
+import { fileBytes } from '../file-bytes';
 
 const usage = `Usage: careloop audit verify <backup-file> [--passphrase-file <file>]
 
@@ -18,18 +18,6 @@ Prints "audit chain intact: <n> entries" and exits 0, or names the first entry (
 id) that was altered, removed or reordered and exits 1. A backup that cannot be read (wrong
 passphrase, truncated, corrupted, not a backup) exits 1 with the reason. Usage errors exit 2.
 `;
-
-async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  try {
-    for await (const piece of stream) yield new Uint8Array(piece as Buffer);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliInputError(`cannot read ${path}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
-  } finally {
-    stream.destroy();
-  }
-}
 
 /** node:crypto's one-shot SHA-256: the fastest SHA-256 a Node process has (OpenSSL). */
 export const nodeSha256Hex: Sha256Hex = (bytes) => nodeHash('sha256', bytes, 'hex');

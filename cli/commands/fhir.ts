@@ -12,6 +12,7 @@ import type { CareLoopDb } from '../../renderer/src/db/database';
 import type { WriteContext } from '../../renderer/src/db/journal';
 import { CliInputError, type CliCommand, type CliIo } from '../command';
 import { readPassphrase } from './backup';
+import { fileBytes } from '../file-bytes';
 
 const usage = `Usage: careloop fhir validate <file.json|file.ndjson>
        careloop fhir import <file.json|file.ndjson> [--json]
@@ -209,18 +210,6 @@ async function scratchDb(): Promise<CareLoopDb> {
     Dexie.dependencies.IDBKeyRange = fake.IDBKeyRange;
   }
   return new CareLoopDb(`careloop-cli-fhir-${process.pid}-${scratch++}`);
-}
-
-async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  try {
-    for await (const piece of stream) yield new Uint8Array(piece as Buffer);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliInputError(`cannot read ${path}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
-  } finally {
-    stream.destroy();
-  }
 }
 
 async function demoClinic(o: ExportArgs): Promise<{ db: CareLoopDb; ctx: WriteContext; clinicName: string }> {

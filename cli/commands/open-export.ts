@@ -1,8 +1,9 @@
-import { createReadStream, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { BackupError, BackupWrongPassphraseError } from '../../common/backup/errors';
 import { openSealedExport, SealedExportError } from '../../common/exports/sealed-file';
 import { CliInputError, type CliCommand } from '../command';
 import { readPassphrase } from './backup';
+import { fileBytes } from '../file-bytes';
 
 const usage = `Usage: careloop open-export <file> [--passphrase-file <file>] [--out <file>]
 
@@ -14,18 +15,6 @@ CARELOOP_PASSPHRASE environment variable.
 Prints the name of what the export holds to standard error. A wrong passphrase, a truncated
 or damaged file, or a file that is not an export exits 1 with the reason. Usage errors exit 2.
 `;
-
-async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  try {
-    for await (const piece of stream) yield new Uint8Array(piece as Buffer);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliInputError(`cannot read ${path}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
-  } finally {
-    stream.destroy();
-  }
-}
 
 interface OpenExportArgs {
   file: string;

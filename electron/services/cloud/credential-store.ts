@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { readIfExists, writePrivateFile } from '../secrets/secret-files';
 
 /** What enrolment leaves on this workstation: where the server is and the secret that proves who we are. */
 export const StoredEnrolment = z.object({
@@ -37,24 +38,15 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   async load(): Promise<StoredEnrolment | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    const parsed = StoredEnrolment.safeParse(JSON.parse(text));
+    const bytes = await readIfExists(this.file);
+    if (!bytes) return undefined;
+    const parsed = StoredEnrolment.safeParse(JSON.parse(bytes.toString('utf8')));
     // A damaged file is treated as no enrolment: the workstation is enrolled again, never half-trusted.
     return parsed.success ? parsed.data : undefined;
   }
 
   async save(enrolment: StoredEnrolment): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(enrolment), { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, this.file);
+    await writePrivateFile(this.file, Buffer.from(JSON.stringify(enrolment)));
   }
 
   async clear(): Promise<void> {

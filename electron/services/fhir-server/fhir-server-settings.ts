@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writePrivateFile } from '../secrets/secret-files';
+import { readIfExists, writePrivateFile } from '../secrets/secret-files';
 
 /**
  * The FHIR server's address and client id, kept on this workstation in a 0600 JSON file.
@@ -26,15 +25,10 @@ export class FhirServerSettingsFile {
 
   /** The stored server, or undefined when none is configured (or the file is unreadable: configure it again). */
   async load(): Promise<StoredFhirServer | undefined> {
-    let text: string;
+    const bytes = await readIfExists(this.file);
+    if (!bytes) return undefined;
     try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    try {
-      const parsed = StoredFhirServer.safeParse(JSON.parse(text));
+      const parsed = StoredFhirServer.safeParse(JSON.parse(bytes.toString('utf8')));
       return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;

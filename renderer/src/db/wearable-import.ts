@@ -191,17 +191,3 @@ function observationOf(r: ImportedPoint, clinicId: string, request: WearableImpo
     receivedMs,
   };
 }
-
-/** A file's bytes as they are read from disk (Blob.stream()), never the whole file at once. */
-export async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}

@@ -29,7 +29,8 @@ import { liveQuery } from 'dexie';
 import type { Observation } from '../../../common/readings/observation';
 import { discardUnconsentedReadings } from '../db/observations';
 import { applyErasuresFromSync } from '../db/patient-rights';
-import { blobChunks, importWearableFile } from '../db/wearable-import';
+import { blobChunks } from '../db/blob-chunks';
+import { importWearableFile } from '../db/wearable-import';
 import { ImportError } from '../../../common/imports/errors';
 import { parseWearableFile } from '../../../common/imports/parse-file';
 

@@ -13,6 +13,7 @@ import { computePopulation, type PopulationOptions } from '../../../renderer/src
 import { forgetPopulationCache } from '../../../renderer/src/db/population-cache';
 import { ensureDefaultPrograms, listPrograms } from '../../../renderer/src/db/programs';
 import { applyBlockUpdate, planBlockUpdates, type PopulationYearRow, type SummarizableReading } from '../../../renderer/src/engine/population/year-block';
+import { seededRandom } from '../../../renderer/src/engine/demo/random';
 
 export interface PopulationBenchResult {
   patients: number;
@@ -31,17 +32,8 @@ const RAW_PATIENTS = 2_000;
 const RAW_DAYS = 30;
 const YEAR_DAYS = 365;
 
-/** A small deterministic generator (mulberry32), so every run seeds the same clinic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's seeded generator (mulberry32), so every run seeds the same clinic. */
+const rng = seededRandom;
 
 async function run(): Promise<PopulationBenchResult> {
   const t0 = performance.now();

@@ -6,17 +6,8 @@ import { DAY_MS } from '../../../renderer/src/engine/baselines/metrics';
 export const DAY0 = Date.UTC(2026, 0, 5);
 export const day0 = DAY0 / DAY_MS;
 
-/** mulberry32: a small seeded generator, so every synthetic patient is the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's seeded generator (mulberry32), so every synthetic patient is the same on every run. */
+export { seededRandom as seeded } from '../../../renderer/src/engine/demo/random';
 
 /** Standard normal by Box–Muller. */
 export function normal(rand: () => number): number {

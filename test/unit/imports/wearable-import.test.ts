@@ -9,7 +9,8 @@ import { CareLoopDb, type PatientRow } from '../../../renderer/src/db/database';
 import { openClock, type WriteContext } from '../../../renderer/src/db/journal';
 import { PatientRepository } from '../../../renderer/src/db/patients';
 import { SeriesStore } from '../../../renderer/src/db/series/series-store';
-import { blobChunks, importWearableFile, wearableImportKey } from '../../../renderer/src/db/wearable-import';
+import { blobChunks } from '../../../renderer/src/db/blob-chunks';
+import { importWearableFile, wearableImportKey } from '../../../renderer/src/db/wearable-import';
 import { engineApi } from '../../../renderer/src/engine/api';
 import { appleEcgCsv, appleExportXml, appleExportZip, appleRecord, chunked } from './fixtures';
 

@@ -18,13 +18,3 @@ export async function readRecipientKeyFile(file: File): Promise<JWK> {
   }
   return recipientPublicJwk(value);
 }
-
-/** Hands the package to the browser as a download. */
-export function downloadText(text: string, name: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
