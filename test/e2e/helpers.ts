@@ -46,7 +46,7 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
-/** Registers a patient through the form and waits for the saved notice (the profile opens). */
+/** Registers a patient through the form and waits for the saved notice and the new patient's address (its edit form). */
 export async function createPatient(page: Page, given: string, family: string, mrn: string, o: { birthDate?: string; sex?: 'female' | 'male'; phone?: string } = {}): Promise<void> {
   await page.goto('/#/patients/new');
   await page.getByLabel('Given name *').fill(given);
@@ -57,4 +57,6 @@ export async function createPatient(page: Page, given: string, family: string, m
   await page.getByLabel('Phone', { exact: true }).fill(o.phone ?? '+1 555 0100 2000');
   await page.getByRole('button', { name: /Create patient/ }).click();
   await expect(page.getByText(`Saved ${family}, ${given}.`)).toBeVisible();
+  // The saved notice shows before the route moves to the new patient's form: wait for its id in the address.
+  await page.waitForURL(/#\/patients\/[0-9a-f-]{36}/);
 }
