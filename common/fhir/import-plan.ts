@@ -86,6 +86,20 @@ export interface PlanOptions {
   mrnSystems?: readonly string[];
 }
 
+/**
+ * The validator checks a resource against the R4 definitions, but lets some shapes through
+ * (a number where a list of HumanName is expected); a mapper meeting one must cost that
+ * resource, named as a problem, not the whole import.
+ */
+function readSafely<T extends { ok: boolean }>(map: () => T): T | { ok: false; reason: string } {
+  try {
+    return map();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return { ok: false, reason: 'an element does not have the shape FHIR R4 gives it, so the resource cannot be read' };
+  }
+}
+
 export async function planImport(entries: readonly ParsedEntry[], problems: readonly FhirProblem[], directory: PatientDirectory, o: PlanOptions): Promise<ImportPlan> {
   const plan: ImportPlan = { source: { system: o.sourceSystem, ...(o.fileName ? { fileName: o.fileName } : {}) }, patients: [], readings: [], series: [], problems: [...problems] };
   const mrnSystems = o.mrnSystems ?? [MRN_SYSTEM];
@@ -106,7 +120,7 @@ export async function planImport(entries: readonly ParsedEntry[], problems: read
       problem(e, 'not-imported', `${r.resourceType} is not imported by CareLoop (it imports Patient and Observation)`);
       continue;
     }
-    const mapped = patientFromFhir(r as FhirPatient, mrnSystems);
+    const mapped = readSafely(() => patientFromFhir(r as FhirPatient, mrnSystems));
     if (!mapped.ok) {
       problem(e, 'unmapped', mapped.reason);
       if (r.id) refused.add(r.id);
@@ -148,12 +162,12 @@ export async function planImport(entries: readonly ParsedEntry[], problems: read
     const subject: Subject = inFile ? { candidate: inFile.key } : { existing: stored!.id };
     const at = { index: e.index, ...(o.id ? { resourceId: o.id } : {}), subject };
     if (o.valueSampledData) {
-      const s = seriesFromFhir(o);
+      const s = readSafely(() => seriesFromFhir(o));
       if (s.ok) plan.series.push({ ...at, series: s });
       else problem(e, 'unmapped', s.reason);
       continue;
     }
-    const r = readingsFromFhir(o, plan.source.system);
+    const r = readSafely(() => readingsFromFhir(o, plan.source.system));
     if (r.ok) plan.readings.push({ ...at, readings: r.readings });
     else problem(e, 'unmapped', r.reason);
   }

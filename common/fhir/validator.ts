@@ -1,5 +1,6 @@
 import { OperationOutcomeError, indexStructureDefinitionBundle, isResourceType, validateResource } from '@medplum/core';
 import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import { jsonRuleViolations } from './json-rules';
 
 /**
  * Validation against the FHIR R4 base StructureDefinitions with @medplum/core's validator
@@ -42,6 +43,8 @@ export class FhirValidator {
 
   /** The problems of one resource; an empty list means valid. */
   validate(resource: Resource): ValidationIssue[] {
+    const broken = jsonRuleViolations(resource as unknown as Record<string, unknown>, resource.resourceType);
+    if (broken.length) return broken;
     this.ensureIndexed();
     try {
       return validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal').map(toIssue);

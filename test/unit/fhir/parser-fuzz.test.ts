@@ -49,12 +49,12 @@ function mutate(value: unknown, path: number[], replacement: unknown): unknown {
 
 describe('FHIR import parser under random input', () => {
   it('random text gives only typed errors', async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 200 }), onlyTypedErrors), { numRuns: 300 });
+    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 200 }), onlyTypedErrors), { numRuns: Number(process.env.FUZZ_RUNS ?? 300) });
   });
 
   it('random JSON values and random resources give only typed errors', async () => {
     const resourceLike = fc.record({ resourceType: fc.constantFrom('Patient', 'Observation', 'Bundle', 'Flag', 'Nope', ''), id: fc.option(fc.string(), { nil: undefined }) }, { requiredKeys: ['resourceType'] });
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.jsonValue(), resourceLike.chain((r) => fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })).map((extra) => ({ ...extra, ...r })))), (v) => onlyTypedErrors(JSON.stringify(v) ?? '')), { numRuns: 300 });
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.jsonValue(), resourceLike.chain((r) => fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })).map((extra) => ({ ...extra, ...r })))), (v) => onlyTypedErrors(JSON.stringify(v) ?? '')), { numRuns: Number(process.env.FUZZ_RUNS ?? 300) });
   });
 
   it('a valid bundle mutated anywhere, truncated or split into lines gives only typed errors', async () => {
@@ -64,7 +64,7 @@ describe('FHIR import parser under random input', () => {
         await onlyTypedErrors(validText.slice(0, cut));
         await onlyTypedErrors(valid.entry.map((e) => JSON.stringify(e.resource)).join('\n').slice(0, cut));
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
     );
   });
 });
