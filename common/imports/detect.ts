@@ -1,9 +1,10 @@
+import { looksLikeAppleEcgCsv } from './apple-health/ecg-csv';
 import { fitbitFileKind } from './fitbit/fitbit-files';
 import type { ReadableFormat } from './parse-file';
 import { isZip } from './zip-entries';
 
 export const FORMAT_LABELS: Record<ReadableFormat, string> = {
-  'apple-health': 'Apple Health export',
+  'apple-health': 'Apple Health export (or one of its ECG CSVs)',
   csv: 'CSV of readings',
   'open-mhealth': 'Open mHealth data points',
   fit: 'FIT file (Garmin and others)',
@@ -14,7 +15,7 @@ export const FORMAT_LABELS: Record<ReadableFormat, string> = {
  * The format of a wearable file from its name and first bytes (a few kilobytes): FIT by its
  * header's ".FIT" (FIT protocol, bytes 8–11), a ZIP by its first entry's name (Apple's
  * apple_health_export/ or a Fitbit Takeout), XML by Apple's HealthData root, Fitbit files by
- * their names, JSON as Open mHealth, other text as CSV. Staff may override the guess.
+ * their names, JSON as Open mHealth, an Apple ECG CSV by its header, other text as CSV. Staff may override the guess.
  */
 export function detectFormat(fileName: string, head: Uint8Array): ReadableFormat | undefined {
   if (head.length >= 12 && head[8] === 0x2e && head[9] === 0x46 && head[10] === 0x49 && head[11] === 0x54) return 'fit';
@@ -27,6 +28,7 @@ export function detectFormat(fileName: string, head: Uint8Array): ReadableFormat
   const text = new TextDecoder('utf-8').decode(head.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('<')) return /<HealthData\b|<!DOCTYPE HealthData/.test(text) ? 'apple-health' : undefined;
   if (text.startsWith('[') || text.startsWith('{')) return 'open-mhealth';
+  if (looksLikeAppleEcgCsv(text)) return 'apple-health';
   // Text with a delimiter on its first line.
   if (/^[^\r\n]*[,;\t]/.test(text)) return 'csv';
   return undefined;

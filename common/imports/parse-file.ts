@@ -12,7 +12,7 @@ export const READABLE_FORMATS = ['apple-health', 'csv', 'open-mhealth', 'fit', '
 export type ReadableFormat = (typeof READABLE_FORMATS)[number];
 
 export interface ParseFileOptions {
-  /** The file's name (Fitbit files are recognised by it). */
+  /** The file's name (Fitbit files are recognised by it; a lone Apple ECG CSV is reported under it). */
   fileName?: string;
   /** A CSV's column mapping (required for 'csv'). */
   csvMapping?: CsvMapping;
@@ -27,7 +27,7 @@ export function parseWearableFile(format: ReadableFormat, chunks: AsyncIterable<
   const common = { ...(options.signal ? { signal: options.signal } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) };
   switch (format) {
     case 'apple-health':
-      return parseAppleHealth(chunks, common);
+      return parseAppleHealth(chunks, { ...common, ...(options.fileName ? { fileName: options.fileName } : {}) });
     case 'csv':
       if (!options.csvMapping) throw new ImportError('malformed', 'a CSV import needs its column mapping');
       return parseReadingsCsv(chunks, options.csvMapping, common);

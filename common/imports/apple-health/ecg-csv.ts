@@ -106,6 +106,16 @@ export class AppleEcgCsvReader {
   }
 }
 
+/**
+ * Whether a file's first bytes are one of Apple Health's ECG CSVs on its own (taken out of
+ * export.zip): its header's "Name", "Recorded Date" and "Sample Rate" lines, as the Health
+ * app writes them in English. A file cut shorter than its header is not recognised.
+ */
+export function looksLikeAppleEcgCsv(head: string): boolean {
+  const text = head.replace(/^\uFEFF/, '');
+  return /^Name,/.test(text) && /(^|\n)Recorded Date,/.test(text) && /(^|\n)Sample Rate,/.test(text);
+}
+
 /** A sample line: "-118.54", or "-118,54" quoted where the decimal mark is a comma. NaN otherwise. */
 function sampleValue(t: string): number {
   const u = unquote(t);

@@ -7,6 +7,8 @@ import { AppleEcgCsvReader } from './ecg-csv';
 import { AppleHealthXmlReader } from './export-xml';
 
 export interface ParseOptions {
+  /** The file's name: it names a lone ECG CSV in what the import reports. */
+  fileName?: string;
   signal?: CancelSignal;
   batchSize?: number;
 }
@@ -15,8 +17,8 @@ const isExportXml = (name: string) => name === 'export.xml' || name.endsWith('/e
 const isEcgCsv = (name: string) => /(^|\/)electrocardiograms\/[^/]+\.csv$/i.test(name);
 
 /**
- * Apple Health's export: export.zip (streamed entry by entry, PKWARE APPNOTE 4.3) or a bare
- * export.xml. Yields batches of readings as the bytes arrive; holds at most one input chunk
+ * Apple Health's export: export.zip (streamed entry by entry, PKWARE APPNOTE 4.3), a bare
+ * export.xml, or one of its electrocardiograms/*.csv on its own. Yields batches of readings as the bytes arrive; holds at most one input chunk
  * and what it inflates to. Throws ImportError for input that is not an export, is cut short
  * or is not well-formed; records it cannot use are reported in the batches' skip tallies.
  */
@@ -29,7 +31,7 @@ export async function* parseAppleHealth(chunks: AsyncIterable<Uint8Array>, optio
     if (options.signal?.aborted) throw new ImportError('cancelled', 'import cancelled');
     if (!feed) {
       if (chunk.length === 0) continue;
-      ({ feed, finish } = startReading(chunk, sink));
+      ({ feed, finish } = startReading(chunk, sink, options.fileName));
     }
     bytesRead += chunk.length;
     feed(chunk, false);
@@ -41,10 +43,24 @@ export async function* parseAppleHealth(chunks: AsyncIterable<Uint8Array>, optio
   yield* sink.drain(bytesRead, true);
 }
 
-function startReading(first: Uint8Array, sink: BatchSink): { feed: (chunk: Uint8Array, final: boolean) => void; finish: () => void } {
+function startReading(first: Uint8Array, sink: BatchSink, fileName: string | undefined): { feed: (chunk: Uint8Array, final: boolean) => void; finish: () => void } {
   if (isZip(first)) return zipReader(sink);
   if (looksLikeXml(first)) return xmlReader(sink);
-  throw new ImportError('unrecognised-format', 'not an Apple Health export (neither export.zip nor export.xml)', { byte: 0 });
+  // The header's first line is enough here: the caller already chose Apple Health for the file.
+  if (/^(\uFEFF)?Name,/.test(new TextDecoder('utf-8').decode(first.subarray(0, 16)))) return ecgCsvReader(sink, fileName ?? 'electrocardiogram.csv');
+  throw new ImportError('unrecognised-format', 'not an Apple Health export (neither export.zip, export.xml nor an ECG CSV)', { byte: 0 });
+}
+
+function ecgCsvReader(sink: BatchSink, entry: string) {
+  const text = new Utf8Chunks();
+  const reader = new AppleEcgCsvReader(sink, entry);
+  return {
+    feed: (chunk: Uint8Array) => reader.write(text.decode(chunk)),
+    finish: () => {
+      reader.write(text.end());
+      reader.end();
+    },
+  };
 }
 
 function looksLikeXml(bytes: Uint8Array): boolean {
