@@ -4,7 +4,7 @@ import type { ReadableFormat } from './parse-file';
 import { isZip } from './zip-entries';
 
 export const FORMAT_LABELS: Record<ReadableFormat, string> = {
-  'apple-health': 'Apple Health export (or one of its ECG CSVs)',
+  'apple-health': 'Apple Health export',
   csv: 'CSV of readings',
   'open-mhealth': 'Open mHealth data points',
   fit: 'FIT file (Garmin and others)',
