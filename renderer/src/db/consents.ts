@@ -4,7 +4,7 @@ import { newId } from '../../../common/ids';
 import type { MessageChannel } from '../../../common/messaging/message';
 import { fieldErrors, type FieldErrors } from '../../../common/patient/patient';
 import type { CareLoopDb } from './database';
-import { appendAudit, queueChange, stampWrite, type WriteContext } from './journal';
+import { appendAudit, appendAuditMany, outboxEntry, stampWrite, type WriteContext } from './journal';
 import { updateRow } from './synced-rows';
 
 export class ConsentValidationError extends Error {
@@ -30,43 +30,61 @@ export async function consentHistory(db: CareLoopDb, patientId: string): Promise
  * messaging channel stops every message still queued on it, at once, in the same transaction.
  */
 export async function recordConsent(db: CareLoopDb, ctx: WriteContext, input: ConsentInput): Promise<ConsentDecision> {
+  return (await recordConsents(db, ctx, [input]))[0]!;
+}
+
+function validConsent(input: ConsentInput): ValidConsent {
   const parsed = ConsentInput.safeParse(input);
   if (!parsed.success) throw new ConsentValidationError(fieldErrors(parsed.error));
-  const c = parsed.data;
+  return parsed.data;
+}
+
+type ValidConsent = ReturnType<typeof ConsentInput.parse>;
+
+/**
+ * Several decisions at once, all or none (a registration's consents, the demo clinic's): each
+ * validated, stored, queued for sync and audited as recordConsent does, the writes in bulk.
+ */
+export async function recordConsents(db: CareLoopDb, ctx: WriteContext, inputs: readonly ConsentInput[]): Promise<ConsentDecision[]> {
+  const valid = inputs.map(validConsent);
+  if (!valid.length) return [];
   return db.transaction('rw', [db.consents, db.messages, db.audit, db.outbox, db.meta], async () => {
-    const decision: ConsentDecision = {
+    const now = Date.now();
+    const decisions: ConsentDecision[] = valid.map((c) => ({
       id: newId(),
       clinicId: ctx.clinicId,
       patientId: c.patientId,
       purpose: c.purpose,
       status: c.status,
-      recordedMs: Date.now(),
+      recordedMs: now,
       recordedBy: ctx.actor,
       method: c.method,
       ...(c.document ? { document: c.document } : {}),
       ...(c.note ? { note: c.note } : {}),
-    };
-    await db.consents.add(decision);
+    }));
+    await db.consents.bulkAdd(decisions);
     const stamp = await stampWrite(db, ctx.clock);
-    await queueChange(db, 'consents', decision.id, decision as unknown as Record<string, unknown>, Object.keys(decision).filter((k) => k !== 'id'), stamp);
-    await appendAudit(db, ctx, {
-      action: 'consent.change',
-      entity: 'consent',
-      entityId: decision.id,
-      patientId: c.patientId,
-      changes: { [c.purpose]: { before: undefined, after: c.status } },
-    });
-    const channel = CHANNEL_OF[c.purpose];
-    if (c.status === 'withdrawn' && channel) {
-      const queued = (await db.messages.where('[patientId+createdMs]').between([c.patientId, -Infinity], [c.patientId, Infinity]).toArray()).filter(
-        (m) => m.channel === channel && (m.status === 'queued' || m.status === 'draft'),
-      );
-      for (const m of queued) {
-        await updateRow(db, ctx, db.messages, m, { status: 'withheld', error: `consent for ${channel} withdrawn` }, { action: 'message.withhold', entity: 'message', patientId: m.patientId, reason: 'consent withdrawn' });
-      }
-    }
-    return decision;
+    await db.outbox.bulkAdd(decisions.map((d) => outboxEntry('consents', d.id, d as unknown as Record<string, unknown>, Object.keys(d).filter((k) => k !== 'id'), stamp)));
+    await appendAuditMany(
+      db,
+      ctx,
+      decisions.map((d) => ({ action: 'consent.change', entity: 'consent', entityId: d.id, patientId: d.patientId, changes: { [d.purpose]: { before: undefined, after: d.status } } })),
+    );
+    for (const d of decisions) await withholdQueuedOnWithdrawal(db, ctx, d);
+    return decisions;
   });
+}
+
+/** A withdrawn consent stops what is queued on its channel: each such message is withheld, audited. */
+async function withholdQueuedOnWithdrawal(db: CareLoopDb, ctx: WriteContext, c: ConsentDecision): Promise<void> {
+  const channel = CHANNEL_OF[c.purpose];
+  if (c.status !== 'withdrawn' || !channel) return;
+  const queued = (await db.messages.where('[patientId+createdMs]').between([c.patientId, -Infinity], [c.patientId, Infinity]).toArray()).filter(
+    (m) => m.channel === channel && (m.status === 'queued' || m.status === 'draft'),
+  );
+  for (const m of queued) {
+    await updateRow(db, ctx, db.messages, m, { status: 'withheld', error: `consent for ${channel} withdrawn` }, { action: 'message.withhold', entity: 'message', patientId: m.patientId, reason: 'consent withdrawn' });
+  }
 }
 
 export const DISCLOSURE_KINDS = ['export', 'print', 'share'] as const;

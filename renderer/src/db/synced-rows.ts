@@ -3,7 +3,7 @@ import type { AuditAction } from '../../../common/audit/chain';
 import { newId } from '../../../common/ids';
 import { changedFields, stampFields, type SyncedRow } from '../../../common/sync/stamped';
 import type { CareLoopDb } from './database';
-import { appendAudit, queueChange, stampWrite, type WriteContext } from './journal';
+import { appendAudit, appendAuditMany, outboxEntry, queueChange, stampWrite, type WriteContext } from './journal';
 
 type Fields<T extends SyncedRow> = Omit<T, keyof SyncedRow>;
 const META = new Set(['id', 'clinicId', 'createdAt', 'updatedAt', 'stamps']);
@@ -36,6 +36,49 @@ export async function insertRow<T extends SyncedRow>(
     changes: Object.fromEntries(names.map((k) => [k, { before: undefined, after: (fields as Record<string, unknown>)[k] }])),
   });
   return row;
+}
+
+export interface NewRow<T extends SyncedRow> {
+  fields: Fields<T>;
+  audit: { action: AuditAction; entity: string; patientId?: string };
+}
+
+/**
+ * Many inserts into one table as insertRow writes them, in a few round trips: one clock
+ * stamp for the batch (rows written together, like createMany's), the rows, their outbox
+ * changes and their audit entries each added in bulk. For work that writes thousands of
+ * rows at once (imports, the demo clinic); a round trip per request is what costs, above
+ * all in a browser's IndexedDB.
+ */
+export async function insertRows<T extends SyncedRow>(db: CareLoopDb, ctx: WriteContext, table: Table<T, string>, items: readonly NewRow<T>[]): Promise<T[]> {
+  if (!items.length) return [];
+  const stamp = await stampWrite(db, ctx.clock);
+  const now = new Date().toISOString();
+  const rows: T[] = [];
+  const changes = [];
+  for (const { fields } of items) {
+    const names = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
+    const row = { ...fields, id: newId(), clinicId: ctx.clinicId, createdAt: now, updatedAt: now, deleted: false, stamps: stampFields({}, [...names, 'createdAt', 'deleted'], stamp) } as unknown as T;
+    rows.push(row);
+    changes.push(outboxEntry(table.name, row.id, row as unknown as Record<string, unknown>, [...names, 'createdAt', 'deleted', 'clinicId'], stamp));
+  }
+  await table.bulkAdd(rows);
+  await db.outbox.bulkAdd(changes);
+  await appendAuditMany(
+    db,
+    ctx,
+    items.map(({ fields, audit }, i) => {
+      const names = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
+      return {
+        action: audit.action,
+        entity: audit.entity,
+        entityId: rows[i]!.id,
+        ...(audit.patientId ? { patientId: audit.patientId } : {}),
+        changes: Object.fromEntries(names.map((k) => [k, { before: undefined, after: (fields as Record<string, unknown>)[k] }])),
+      };
+    }),
+  );
+  return rows;
 }
 
 export async function updateRow<T extends SyncedRow>(

@@ -2,7 +2,7 @@ import { TimeLogInput, type TimeLogEntry } from '../../../common/billing/time-lo
 import { fieldErrors, type FieldErrors } from '../../../common/patient/patient';
 import type { CrmDb } from './crm-tables';
 import type { WriteContext } from './journal';
-import { insertRow, updateRow } from './synced-rows';
+import { insertRow, insertRows, updateRow } from './synced-rows';
 
 export class TimeLogValidationError extends Error {
   override readonly name = 'TimeLogValidationError';
@@ -15,34 +15,55 @@ export class TimeLogStateError extends Error {
   override readonly name = 'TimeLogStateError';
 }
 
-/** Logs staff time on a patient's remote monitoring: validated, audited, queued for sync. */
-export async function logTime(db: CrmDb, ctx: WriteContext, input: TimeLogInput): Promise<TimeLogEntry> {
+/** An entry as validation leaves it (defaults filled in). */
+type ValidTimeLog = ReturnType<typeof TimeLogInput.parse>;
+
+function entryFields(t: ValidTimeLog): Omit<TimeLogEntry, 'id' | 'clinicId' | 'createdAt' | 'updatedAt' | 'deleted' | 'stamps'> {
+  return {
+    patientId: t.patientId,
+    ...(t.staffId ? { staffId: t.staffId } : {}),
+    staffName: t.staffName,
+    minutes: t.minutes,
+    date: t.date,
+    activity: t.activity,
+    interactive: t.interactive,
+    ...(t.note ? { note: t.note } : {}),
+  } as Omit<TimeLogEntry, 'id' | 'clinicId' | 'createdAt' | 'updatedAt' | 'deleted' | 'stamps'>;
+}
+
+function validInput(input: TimeLogInput): ValidTimeLog {
   const parsed = TimeLogInput.safeParse(input);
   if (!parsed.success) throw new TimeLogValidationError(fieldErrors(parsed.error));
-  const t = parsed.data;
+  return parsed.data;
+}
+
+/** Checks that the entries' patients and staff are on this workstation (one read of each). */
+async function checkReferences(db: CrmDb, entries: readonly ValidTimeLog[]): Promise<void> {
+  const patientIds = [...new Set(entries.map((t) => t.patientId))];
+  const staffIds = [...new Set(entries.flatMap((t) => (t.staffId ? [t.staffId] : [])))];
+  const [patients, staff] = await Promise.all([db.patients.bulkGet(patientIds), db.staff.bulkGet(staffIds)]);
+  if (patients.some((p) => !p || p.deleted)) throw new TimeLogValidationError({ patientId: 'is not a patient on this workstation' });
+  if (staff.some((s) => !s || s.deleted)) throw new TimeLogValidationError({ staffId: 'is not a member of staff' });
+}
+
+/** Logs staff time on a patient's remote monitoring: validated, audited, queued for sync. */
+export async function logTime(db: CrmDb, ctx: WriteContext, input: TimeLogInput): Promise<TimeLogEntry> {
+  const t = validInput(input);
   return db.transaction('rw', [db.timeLog, db.patients, db.staff, db.audit, db.outbox, db.meta], async () => {
-    const patient = await db.patients.get(t.patientId);
-    if (!patient || patient.deleted) throw new TimeLogValidationError({ patientId: 'is not a patient on this workstation' });
-    if (t.staffId) {
-      const staff = await db.staff.get(t.staffId);
-      if (!staff || staff.deleted) throw new TimeLogValidationError({ staffId: 'is not a member of staff' });
-    }
-    return insertRow<TimeLogEntry>(
-      db,
-      ctx,
-      db.timeLog,
-      {
-        patientId: t.patientId,
-        ...(t.staffId ? { staffId: t.staffId } : {}),
-        staffName: t.staffName,
-        minutes: t.minutes,
-        date: t.date,
-        activity: t.activity,
-        interactive: t.interactive,
-        ...(t.note ? { note: t.note } : {}),
-      } as Omit<TimeLogEntry, 'id' | 'clinicId' | 'createdAt' | 'updatedAt' | 'deleted' | 'stamps'>,
-      { action: 'time-log.add', entity: 'time-log', patientId: t.patientId },
-    );
+    await checkReferences(db, [t]);
+    return insertRow<TimeLogEntry>(db, ctx, db.timeLog, entryFields(t), { action: 'time-log.add', entity: 'time-log', patientId: t.patientId });
+  });
+}
+
+/**
+ * Many entries at once, all or none (the demo's year of logged time): each validated as
+ * logTime validates it, then written in bulk, each still audited and queued for sync.
+ */
+export async function logTimeMany(db: CrmDb, ctx: WriteContext, inputs: readonly TimeLogInput[]): Promise<TimeLogEntry[]> {
+  const entries = inputs.map(validInput);
+  return db.transaction('rw', [db.timeLog, db.patients, db.staff, db.audit, db.outbox, db.meta], async () => {
+    await checkReferences(db, entries);
+    return insertRows<TimeLogEntry>(db, ctx, db.timeLog, entries.map((t) => ({ fields: entryFields(t), audit: { action: 'time-log.add', entity: 'time-log', patientId: t.patientId } })));
   });
 }
 

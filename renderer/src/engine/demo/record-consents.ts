@@ -1,5 +1,5 @@
-import type { ConsentPurpose } from '../../../../common/consent/consent';
-import { recordConsent } from '../../db/consents';
+import type { ConsentInput, ConsentPurpose } from '../../../../common/consent/consent';
+import { recordConsents } from '../../db/consents';
 import type { CareLoopDb, PatientRow } from '../../db/database';
 import type { WriteContext } from '../../db/journal';
 import { MONITORING_TAG } from '../../../../common/programs/program';
@@ -34,15 +34,9 @@ export async function recordDemoConsents(
   const CHUNK = 200;
   for (let i = 0; i < patients.length; i += CHUNK) {
     const chunk = patients.slice(i, i + CHUNK);
-    // recordConsent's own transaction joins this one: one commit per chunk, each decision audited.
-    await db.transaction('rw', [db.consents, db.messages, db.audit, db.outbox, db.meta], async () => {
-      for (const p of chunk) {
-        for (const purpose of demoConsents(p, seed)) {
-          await recordConsent(db, ctx, { patientId: p.id, purpose, status: 'given', method: purpose === 'monitoring' ? 'written' : 'electronic', note: 'Recorded at registration' });
-          recorded++;
-        }
-      }
-    });
+    // One commit per chunk, each decision stored, audited and queued for sync by the consent repository.
+    const inputs = chunk.flatMap((p) => demoConsents(p, seed).map((purpose): ConsentInput => ({ patientId: p.id, purpose, status: 'given', method: purpose === 'monitoring' ? 'written' : 'electronic', note: 'Recorded at registration' })));
+    recorded += (await recordConsents(db, ctx, inputs)).length;
     progress(Math.min(i + CHUNK, patients.length), patients.length);
   }
   return recorded;

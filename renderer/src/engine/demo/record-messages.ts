@@ -6,7 +6,7 @@ import { consentState } from '../../db/consents';
 import type { CareLoopDb, PatientRow } from '../../db/database';
 import type { WriteContext } from '../../db/journal';
 import { ensureDefaultTemplates, renderFor, RESTRICTED_MESSAGING } from '../../db/messages';
-import { insertRow } from '../../db/synced-rows';
+import { insertRows, type NewRow } from '../../db/synced-rows';
 import { planDemoMessages, type MessagePlanInput, type PlannedMessage } from './plan-messages';
 
 /**
@@ -37,7 +37,7 @@ export interface DemoMessageContext {
  * Records each demo patient's planned thread as sendMessage would have at the time: a
  * message on a channel the patient has not consented to (or without an address) is kept as
  * withheld with the reason and never sent; the others carry what became of them. Each row
- * is written, audited and queued for sync by insertRow, many patients per transaction.
+ * is written, audited and queued for sync by insertRows, many patients per transaction.
  * (sendMessage stamps the present time; a year of history needs the past times it cannot take.)
  */
 export async function recordDemoMessages(
@@ -55,6 +55,7 @@ export async function recordDemoMessages(
   for (let i = 0; i < patients.length; i += CHUNK) {
     const chunk = patients.slice(i, i + CHUNK);
     await db.transaction('rw', [db.patients, db.consents, db.messages, db.audit, db.outbox, db.meta], async () => {
+      const rows: NewRow<Message>[] = [];
       for (const p of chunk) {
         const consents = await consentState(db, p.id);
         const plan = planDemoMessages({
@@ -78,19 +79,21 @@ export async function recordDemoMessages(
             reached.push(false);
             continue;
           }
-          const row = await writeOne(db, ctx, p, consents, m, templates.get(m.template ?? ''), c.clinicName);
-          reached.push(row.status !== 'withheld' && row.status !== 'failed');
-          messages++;
-          if (row.status === 'withheld') withheld++;
+          const row = messageRow(p, consents, m, templates.get(m.template ?? ''), c.clinicName);
+          rows.push(row);
+          reached.push(row.fields.status !== 'withheld' && row.fields.status !== 'failed');
+          if (row.fields.status === 'withheld') withheld++;
         }
       }
+      messages += (await insertRows<Message>(db, ctx, db.messages, rows)).length;
     });
     progress(Math.min(i + CHUNK, patients.length), patients.length);
   }
   return { messages, withheld };
 }
 
-async function writeOne(db: CareLoopDb, ctx: WriteContext, p: PatientRow, consents: ConsentState, m: PlannedMessage, template: MessageTemplate | undefined, clinicName: string): Promise<Message> {
+/** The message row a planned message becomes, with its audit action: logged, withheld for want of consent, or queued. */
+function messageRow(p: PatientRow, consents: ConsentState, m: PlannedMessage, template: MessageTemplate | undefined, clinicName: string): NewRow<Message> {
   let body = m.body;
   let subject = m.subject;
   if (template) {
@@ -108,16 +111,13 @@ async function writeOne(db: CareLoopDb, ctx: WriteContext, p: PatientRow, consen
     createdMs: m.createdMs,
   };
   if (m.direction !== 'outbound' || !PATIENT_CHANNELS.has(m.channel)) {
-    return insertRow<Message>(db, ctx, db.messages, { ...base, direction: m.direction, status: m.direction === 'inbound' ? m.outcome : 'logged' }, { action: 'message.log', entity: 'message', patientId: p.id });
+    return { fields: { ...base, direction: m.direction, status: m.direction === 'inbound' ? m.outcome : 'logged' }, audit: { action: 'message.log', entity: 'message', patientId: p.id } };
   }
   const refusal = refusalFor(p, consents, m.channel);
-  if (refusal) return insertRow<Message>(db, ctx, db.messages, { ...base, direction: 'outbound', status: 'withheld', error: refusal }, { action: 'message.withhold', entity: 'message', patientId: p.id });
+  if (refusal) return { fields: { ...base, direction: 'outbound', status: 'withheld', error: refusal }, audit: { action: 'message.withhold', entity: 'message', patientId: p.id } };
   const to = m.channel === 'sms' ? p.phone : m.channel === 'email' ? p.email : undefined;
-  return insertRow<Message>(
-    db,
-    ctx,
-    db.messages,
-    { ...base, direction: 'outbound', status: m.outcome, ...(to ? { to } : {}), ...(m.sentMs !== undefined ? { sentMs: m.sentMs } : {}), ...(m.error ? { error: m.error } : {}) },
-    { action: 'message.queue', entity: 'message', patientId: p.id },
-  );
+  return {
+    fields: { ...base, direction: 'outbound', status: m.outcome, ...(to ? { to } : {}), ...(m.sentMs !== undefined ? { sentMs: m.sentMs } : {}), ...(m.error ? { error: m.error } : {}) },
+    audit: { action: 'message.queue', entity: 'message', patientId: p.id },
+  };
 }

@@ -4,7 +4,8 @@ import type { CrmDb } from '../../db/crm-tables';
 import type { PatientRow } from '../../db/database';
 import type { WriteContext } from '../../db/journal';
 import { TaskRepository } from '../../db/tasks';
-import { logTime } from '../../db/time-log';
+import { logTimeMany } from '../../db/time-log';
+import type { TimeLogInput } from '../../../../common/billing/time-log';
 import { planRpmWork, serviceDate, type PlannedTime } from './plan-rpm-work';
 import { seededRandom, seedFor } from './random';
 
@@ -40,14 +41,12 @@ export async function recordDemoWorklist(
     const chunk = monitored.slice(i, i + CHUNK);
     // The repositories' own transactions join this one: one commit per chunk.
     await db.transaction('rw', [db.timeLog, db.tasks, db.patients, db.staff, db.audit, db.outbox, db.meta], async () => {
+      const logged: TimeLogInput[] = [];
       for (const p of chunk) {
         const nurse = nurseFor(p, staff);
         if (!nurse) continue;
         const plan = planRpmWork(p.mrn, o.seed, o.historyStartMs, o.endMs);
-        for (const t of plan.time) {
-          await logTime(db, ctx, { patientId: p.id, staffId: nurse.id, staffName: nurse.name, minutes: t.minutes, date: serviceDate(t.atMs), activity: t.activity, note: t.note });
-          timeEntries++;
-        }
+        logged.push(...plan.time.map((t): TimeLogInput => ({ patientId: p.id, staffId: nurse.id, staffName: nurse.name, minutes: t.minutes, date: serviceDate(t.atMs), activity: t.activity, note: t.note })));
         calls.set(p.id, plan.time.filter((t) => t.activity === 'interactive-call'));
         const rand = seededRandom(seedFor(o.seed, `tasks:${p.mrn}`));
         await tasks.create({ patientId: p.id, title: 'Monthly remote-monitoring review', details: 'Review the home readings of this period and log the time.', assigneeStaffId: nurse.id, dueMs: o.endMs + Math.floor(rand() * 14) * DAY, priority: 'medium' });
@@ -57,6 +56,7 @@ export async function recordDemoWorklist(
           taskCount++;
         }
       }
+      timeEntries += (await logTimeMany(db, ctx, logged)).length;
     });
     progress(Math.min(i + CHUNK, monitored.length), monitored.length);
   }

@@ -1,0 +1,73 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../../common/audit/chain';
+import { asCrmDb } from '../../../renderer/src/db/crm-tables';
+import { CareLoopDb } from '../../../renderer/src/db/database';
+import { openClock, type WriteContext } from '../../../renderer/src/db/journal';
+import { PatientRepository } from '../../../renderer/src/db/patients';
+import { ConsentValidationError, recordConsents } from '../../../renderer/src/db/consents';
+import { logTime, logTimeMany, TimeLogValidationError } from '../../../renderer/src/db/time-log';
+
+let n = 0;
+async function clinic() {
+  const db = asCrmDb(new CareLoopDb(`bulk-${n++}`));
+  await db.open();
+  const ctx: WriteContext = { actor: 'Nurse A', workstation: 'ws1', clinicId: 'c1', clock: await openClock(db, 'ws1') };
+  const patient = await new PatientRepository(db, ctx).create({ givenName: 'Ann', familyName: 'Lee', birthDate: '1950-01-02', sex: 'female', mrn: 'B-1', preferredChannel: 'portal' });
+  return { db, ctx, patient };
+}
+
+const entry = (patientId: string, minutes: number, date: string) => ({ patientId, staffName: 'Nurse A', minutes, date, activity: 'data-review' as const });
+
+describe('bulk inserts (insertRows through logTimeMany)', () => {
+  it('write what one-by-one writes would: the rows, an outbox change and an audit entry each, on one intact chain', async () => {
+    const one = await clinic();
+    const bulk = await clinic();
+    const inputs = (id: string) => [entry(id, 5, '2026-11-01'), entry(id, 12, '2026-11-02'), entry(id, 20, '2026-11-03')];
+    for (const e of inputs(one.patient.id)) await logTime(one.db, one.ctx, e);
+    await logTimeMany(bulk.db, bulk.ctx, inputs(bulk.patient.id));
+
+    const shape = async (c: Awaited<ReturnType<typeof clinic>>) => {
+      const strip = (o: object) => Object.fromEntries(Object.entries(o).filter(([k]) => !['id', 'patientId', 'createdAt', 'updatedAt', 'stamps', 'rowId', 'changeId', 'seq', 'stamp', 'entityId'].includes(k)));
+      const audit = await c.db.audit.orderBy('seq').toArray();
+      return {
+        rows: (await c.db.timeLog.toArray()).map(strip),
+        outbox: (await c.db.outbox.where('table').equals('timeLog').toArray()).map((o) => Object.keys(o.fields).sort()),
+        audit: audit.filter((a) => a.action === 'time-log.add').map((a) => [a.actor, a.entity, a.patientId === c.patient.id, JSON.stringify(a.changes).replaceAll(c.patient.id, '<patient>')]),
+        chain: verifyAuditChain(audit).intact,
+      };
+    };
+    const a = await shape(one);
+    expect(a.rows).toHaveLength(3);
+    expect(a.chain).toBe(true);
+    expect(await shape(bulk)).toEqual(a);
+    // A later single write continues the bulk-written chain.
+    await logTime(bulk.db, bulk.ctx, entry(bulk.patient.id, 3, '2026-11-04'));
+    expect(verifyAuditChain(await bulk.db.audit.orderBy('seq').toArray()).intact).toBe(true);
+  });
+
+  it('all or nothing: one invalid entry or one unknown patient writes none of the batch', async () => {
+    const c = await clinic();
+    const before = { audit: await c.db.audit.count(), outbox: await c.db.outbox.count() };
+    await expect(logTimeMany(c.db, c.ctx, [entry(c.patient.id, 5, '2026-11-01'), entry(c.patient.id, -1, '2026-11-02')])).rejects.toBeInstanceOf(TimeLogValidationError);
+    await expect(logTimeMany(c.db, c.ctx, [entry(c.patient.id, 5, '2026-11-01'), entry('nobody', 5, '2026-11-02')])).rejects.toMatchObject({ fields: { patientId: 'is not a patient on this workstation' } });
+    expect(await c.db.timeLog.count()).toBe(0);
+    expect({ audit: await c.db.audit.count(), outbox: await c.db.outbox.count() }).toEqual(before);
+  });
+});
+
+describe('recordConsents', () => {
+  it('records several decisions audited on one intact chain, or none of them when one is invalid', async () => {
+    const c = await clinic();
+    const given = (purpose: 'email' | 'sms' | 'analytics') => ({ patientId: c.patient.id, purpose, status: 'given' as const, method: 'electronic' as const });
+    const decisions = await recordConsents(c.db, c.ctx, [given('email'), given('sms'), given('analytics')]);
+    expect(decisions.map((d) => d.purpose)).toEqual(['email', 'sms', 'analytics']);
+    const audit = await c.db.audit.orderBy('seq').toArray();
+    expect(audit.filter((a) => a.action === 'consent.change').map((a) => Object.keys(a.changes ?? {})[0])).toEqual(['email', 'sms', 'analytics']);
+    expect(verifyAuditChain(audit).intact).toBe(true);
+    expect(await c.db.outbox.where('table').equals('consents').count()).toBe(3);
+
+    await expect(recordConsents(c.db, c.ctx, [given('email'), { ...given('sms'), purpose: 'telepathy' as never }])).rejects.toBeInstanceOf(ConsentValidationError);
+    expect(await c.db.consents.count()).toBe(3);
+  });
+});
