@@ -41,6 +41,8 @@ export async function insertRow<T extends SyncedRow>(
 export interface NewRow<T extends SyncedRow> {
   fields: Fields<T>;
   audit: { action: AuditAction; entity: string; patientId?: string };
+  /** A given id (e.g. name-based) instead of a new UUIDv7. */
+  id?: string;
 }
 
 /**
@@ -56,9 +58,9 @@ export async function insertRows<T extends SyncedRow>(db: CareLoopDb, ctx: Write
   const now = new Date().toISOString();
   const rows: T[] = [];
   const changes = [];
-  for (const { fields } of items) {
+  for (const { fields, id } of items) {
     const names = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
-    const row = { ...fields, id: newId(), clinicId: ctx.clinicId, createdAt: now, updatedAt: now, deleted: false, stamps: stampFields({}, [...names, 'createdAt', 'deleted'], stamp) } as unknown as T;
+    const row = { ...fields, id: id ?? newId(), clinicId: ctx.clinicId, createdAt: now, updatedAt: now, deleted: false, stamps: stampFields({}, [...names, 'createdAt', 'deleted'], stamp) } as unknown as T;
     rows.push(row);
     changes.push(outboxEntry(table.name, row.id, row as unknown as Record<string, unknown>, [...names, 'createdAt', 'deleted', 'clinicId'], stamp));
   }
@@ -107,4 +109,48 @@ export async function updateRow<T extends SyncedRow>(
     changes: Object.fromEntries(changed.map((k) => [k, { before: b[k], after: a[k] }])),
   });
   return row;
+}
+
+export interface RowUpdate<T extends SyncedRow> {
+  before: T;
+  patch: Partial<Fields<T>>;
+  audit: { action: AuditAction; entity: string; patientId?: string; reason?: string };
+}
+
+/**
+ * Many updates as updateRow writes them, in a few round trips (one stamp for the batch, rows,
+ * outbox changes and audit entries in bulk). Updates that change nothing are left out; each
+ * row appears at most once in a batch. Returns every row as it now is, in the given order.
+ */
+export async function updateRows<T extends SyncedRow>(db: CareLoopDb, ctx: WriteContext, table: Table<T, string>, updates: readonly RowUpdate<T>[]): Promise<T[]> {
+  const staged = updates.map((u) => {
+    const next = { ...u.before, ...u.patch } as T;
+    return { ...u, next, changed: changedFields(u.before, next).filter((f) => !META.has(f)) };
+  });
+  const writing = staged.filter((s) => s.changed.length > 0);
+  if (!writing.length) return updates.map((u) => u.before);
+  const stamp = await stampWrite(db, ctx.clock);
+  const now = new Date().toISOString();
+  const written = new Map<string, T>();
+  for (const s of writing) written.set(s.before.id, { ...s.next, updatedAt: now, stamps: stampFields(s.before.stamps, s.changed, stamp) } as T);
+  const rows = writing.map((s) => written.get(s.before.id)!);
+  await table.bulkPut(rows);
+  await db.outbox.bulkAdd(writing.map((s, i) => outboxEntry(table.name, rows[i]!.id, rows[i] as unknown as Record<string, unknown>, s.changed, stamp)));
+  await appendAuditMany(
+    db,
+    ctx,
+    writing.map((s, i) => {
+      const b = s.before as unknown as Record<string, unknown>;
+      const a = rows[i] as unknown as Record<string, unknown>;
+      return {
+        action: s.audit.action,
+        entity: s.audit.entity,
+        entityId: s.before.id,
+        ...(s.audit.patientId ? { patientId: s.audit.patientId } : {}),
+        ...(s.audit.reason ? { reason: s.audit.reason } : {}),
+        changes: Object.fromEntries(s.changed.map((k) => [k, { before: b[k], after: a[k] }])),
+      };
+    }),
+  );
+  return updates.map((u) => written.get(u.before.id) ?? u.before);
 }

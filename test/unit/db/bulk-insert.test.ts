@@ -6,7 +6,9 @@ import { CareLoopDb } from '../../../renderer/src/db/database';
 import { openClock, type WriteContext } from '../../../renderer/src/db/journal';
 import { PatientRepository } from '../../../renderer/src/db/patients';
 import { ConsentValidationError, recordConsents } from '../../../renderer/src/db/consents';
+import { updateRows } from '../../../renderer/src/db/synced-rows';
 import { logTime, logTimeMany, TimeLogValidationError } from '../../../renderer/src/db/time-log';
+import type { TimeLogEntry } from '../../../common/billing/time-log';
 
 let n = 0;
 async function clinic() {
@@ -69,5 +71,27 @@ describe('recordConsents', () => {
 
     await expect(recordConsents(c.db, c.ctx, [given('email'), { ...given('sms'), purpose: 'telepathy' as never }])).rejects.toBeInstanceOf(ConsentValidationError);
     expect(await c.db.consents.count()).toBe(3);
+  });
+});
+
+describe('updateRows', () => {
+  it('writes only the rows that change, each with its changed fields in the outbox and the audit, on an intact chain', async () => {
+    const c = await clinic();
+    const [a, b] = await logTimeMany(c.db, c.ctx, [entry(c.patient.id, 5, '2026-11-01'), entry(c.patient.id, 12, '2026-11-02')]);
+    const outboxBefore = await c.db.outbox.count();
+    const audit = { action: 'time-log.remove' as const, entity: 'time-log', patientId: c.patient.id, reason: 'logged twice' };
+    const after = await updateRows<TimeLogEntry>(c.db, c.ctx, c.db.timeLog, [
+      { before: a!, patch: { deleted: true } as Partial<TimeLogEntry>, audit },
+      { before: b!, patch: { minutes: 12 }, audit },
+    ]);
+    expect(after.map((r) => [r.deleted, r.minutes])).toEqual([[true, 5], [false, 12]]);
+    expect(after[1]).toBe(b);
+    expect((await c.db.timeLog.get(a!.id))?.deleted).toBe(true);
+    expect(after[0]!.stamps.deleted).not.toEqual(a!.stamps.deleted);
+    const changes = await c.db.outbox.where('seq').above(0).toArray();
+    expect(changes.slice(outboxBefore).map((o) => [o.rowId, Object.keys(o.fields)])).toEqual([[a!.id, ['deleted']]]);
+    const entries = await c.db.audit.orderBy('seq').toArray();
+    expect(entries.at(-1)).toMatchObject({ action: 'time-log.remove', entityId: a!.id, reason: 'logged twice', changes: { deleted: { before: false, after: true } } });
+    expect(verifyAuditChain(entries).intact).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { ACTIVE_STATUSES, toLifecycleAlert, type StoredAlert, type StoredRule } 
 import type { CareLoopDb, PatientRow } from '../../db/database';
 import type { WriteContext } from '../../db/journal';
 import { notProcessedAmong } from '../../db/patient-rights';
-import { insertRow, updateRow } from '../../db/synced-rows';
+import { insertRow, insertRows, updateRow, updateRows, type RowUpdate } from '../../db/synced-rows';
 import { emptyContext, type PatientRuleContext } from '../rules/context';
 import { defaultRules } from '../rules/defaults';
 import { RuleEngine, emptyEngineState, type AlertAction, type EngineState } from '../rules/evaluate';
@@ -381,19 +381,21 @@ export class AlertPipeline {
     const states = [...touched].map((patientId) => ({ patientId, state: engine.state.patients[patientId] })).filter((s): s is { patientId: string; state: NonNullable<typeof s.state> } => !!s.state);
 
     await db.transaction('rw', [db.alerts, db.ruleStates, db.audit, db.outbox, db.meta], async () => {
-      for (const o of opens) {
-        // The episode's id is derived from its key: two workstations that judge the same readings
-        // open the same alert row, and sync merges it instead of doubling it.
-        const row = await insertRow<StoredAlert>(db, ctx, db.alerts, o.fields, { action: 'alert.open', entity: 'alert', patientId: o.fields.patientId }, nameBasedId(`alert:${o.fields.alertKey}`));
+      // The episode's id is derived from its key: two workstations that judge the same readings
+      // open the same alert row, and sync merges it instead of doubling it.
+      const inserted = await insertRows<StoredAlert>(db, ctx, db.alerts, opens.map((o) => ({ fields: o.fields, audit: { action: 'alert.open', entity: 'alert', patientId: o.fields.patientId }, id: nameBasedId(`alert:${o.fields.alertKey}`) })));
+      inserted.forEach((row, i) => {
+        const p = opens[i]!.patient;
         changed.push(row);
-        notices.push({ alertId: row.id, patientId: row.patientId, patientName: o.patient ? `${o.patient.givenName} ${o.patient.familyName}` : 'a patient', ruleName: row.ruleName, priority: row.priority });
-      }
-      for (const { row, alert, actions: done, descriptions } of pending.values()) {
+        notices.push({ alertId: row.id, patientId: row.patientId, patientName: p ? `${p.givenName} ${p.familyName}` : 'a patient', ruleName: row.ruleName, priority: row.priority });
+      });
+      const updates = [...pending.values()].map(({ row, alert, actions: done, descriptions }): RowUpdate<StoredAlert> => {
         const { id: _id, ...after } = alert;
         const last = done[done.length - 1]!;
         const counted = done.length > 1 ? ` (${done.length} changes: ${[...new Set(done)].map((d) => `${d} ×${done.filter((x) => x === d).length}`).join(', ')})` : '';
-        changed.push(await updateRow<StoredAlert>(db, ctx, db.alerts, row, after, { action: LIFECYCLE_AUDIT[last] ?? 'alert.refire', entity: 'alert', patientId: row.patientId, reason: `${descriptions.join('; ')}${counted}` }));
-      }
+        return { before: row, patch: after, audit: { action: LIFECYCLE_AUDIT[last] ?? 'alert.refire', entity: 'alert', patientId: row.patientId, reason: `${descriptions.join('; ')}${counted}` } };
+      });
+      changed.push(...(await updateRows<StoredAlert>(db, ctx, db.alerts, updates)));
       if (states.length) await db.ruleStates.bulkPut(states);
     });
     for (const n of notices) this.onOpened(n);
