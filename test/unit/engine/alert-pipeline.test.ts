@@ -67,6 +67,27 @@ describe('readings to alerts', () => {
     expect(await db.outbox.where('[table+rowId]').equals(['alerts', alert!.id]).count()).toBe(5);
   });
 
+  it('acts on several alerts in one batch, each audited on its own, and refuses the whole batch for one invalid step', async () => {
+    const second = await new PatientRepository(db, ctx).create({ givenName: 'Ana', familyName: 'Reis', birthDate: '1950-02-02', sex: 'female', mrn: 'A-2', preferredChannel: 'portal' });
+    const p = pipeline();
+    await p.ingest([0, 1, 2].flatMap((i) => [hr(i, 125), { ...hr(i, 126), id: `other:${i}`, patientId: second.id }]));
+    const alerts = await db.alerts.toArray();
+    expect(alerts).toHaveLength(2);
+    const ack = (a: (typeof alerts)[number]) => ({ alertId: a.id, by: 'Nurse Jordan Lee', action: { kind: 'acknowledge' as const }, now: T0 + 60 * MIN });
+    const [a, b] = alerts as [(typeof alerts)[number], (typeof alerts)[number]];
+
+    // b resolved first: then acknowledging it in a batch is refused, and a stays open too.
+    await p.act(b.id, 'Nurse Jordan Lee', { kind: 'resolve' }, T0 + 30 * MIN);
+    await expect(p.actMany([ack(a), ack(b)])).rejects.toThrow(/cannot acknowledge/);
+    expect((await db.alerts.get(a.id))!.status).toBe('open');
+    await expect(p.actMany([ack(a), ack(a)])).rejects.toThrow(/once per batch/);
+
+    const [done] = await p.actMany([ack(a)]);
+    expect(done).toMatchObject({ id: a.id, status: 'acknowledged', acknowledgedBy: 'Nurse Jordan Lee', acknowledgedAtMs: T0 + 60 * MIN });
+    expect((await db.audit.where('[entity+entityId]').equals(['alert', a.id]).toArray()).map((e) => e.action)).toEqual(['alert.open', 'alert.acknowledge']);
+    expect((await db.audit.where('[entity+entityId]').equals(['alert', b.id]).toArray()).map((e) => e.action)).toEqual(['alert.open', 'alert.resolve']);
+  });
+
   it('keeps the rule state across a restart: readings before and after add up', async () => {
     await pipeline().ingest([hr(0, 140), hr(1, 141)]);
     expect(await db.alerts.count()).toBe(0);

@@ -293,22 +293,40 @@ export class AlertPipeline {
   }
 
   /** A staff member acts on an alert; invalid transitions are refused with the lifecycle's reason. */
-  act(alertId: string, by: string, action: StaffAlertAction, now = Date.now()): Promise<StoredAlert> {
+  async act(alertId: string, by: string, action: StaffAlertAction, now = Date.now()): Promise<StoredAlert> {
+    return (await this.actMany([{ alertId, by, action, now }]))[0]!;
+  }
+
+  /**
+   * Several staff actions at once, each on a different alert, all or none (the demo's past
+   * inbox work): every transition is checked as act checks it, then written in one batch,
+   * each still audited on its own.
+   */
+  actMany(items: readonly { alertId: string; by: string; action: StaffAlertAction; now: number }[]): Promise<StoredAlert[]> {
+    if (!items.length) return Promise.resolve([]);
     return this.serial(async () => {
       const engine = await this.ready();
-      const a = await this.db.alerts.get(alertId);
-      if (!a || a.deleted) throw new AlertTransitionError('wrong-alert', 'That alert does not exist on this workstation.');
-      const current = toLifecycleAlert(a);
-      const patient = await this.db.patients.get(a.patientId);
-      let t: Transition;
-      if (action.kind === 'acknowledge') t = acknowledge(current, by, now);
-      else if (action.kind === 'resolve') t = resolve(current, by, now, action.note);
-      else if (action.kind === 'snooze') t = snooze(current, by, now, action.untilMs, action.reason);
-      else t = escalate(current, by, now, careTeamOf(patient));
+      const ids = items.map((i) => i.alertId);
+      if (new Set(ids).size !== ids.length) throw new AlertTransitionError('wrong-alert', 'An alert can be acted on once per batch.');
+      const alerts = await this.db.alerts.bulkGet(ids);
+      const patients = new Map((await this.db.patients.bulkGet([...new Set(alerts.flatMap((a) => (a ? [a.patientId] : [])))])).flatMap((p) => (p ? [[p.id, p] as const] : [])));
+      const timed = items.map((item, i) => {
+        const a = alerts[i];
+        if (!a || a.deleted) throw new AlertTransitionError('wrong-alert', 'That alert does not exist on this workstation.');
+        const current = toLifecycleAlert(a);
+        const { by, action, now } = item;
+        let t: Transition;
+        if (action.kind === 'acknowledge') t = acknowledge(current, by, now);
+        else if (action.kind === 'resolve') t = resolve(current, by, now, action.note);
+        else if (action.kind === 'snooze') t = snooze(current, by, now, action.untilMs, action.reason);
+        else t = escalate(current, by, now, careTeamOf(patients.get(a.patientId)));
+        return { alert: a, transition: t };
+      });
       // Resolved while the condition still holds: the next episode may open a new alert.
-      if (action.kind === 'resolve') engine.releaseAlert(a.patientId, a.ruleId);
-      const [updated] = await this.apply([], [{ alert: a, transition: t }], new Set([a.patientId]));
-      return updated ?? a;
+      for (const { alert, transition } of timed) if (transition.alert.status === 'resolved') engine.releaseAlert(alert.patientId, alert.ruleId);
+      const updated = await this.apply([], timed, new Set(timed.map((t) => t.alert.patientId)));
+      const byId = new Map(updated.map((u) => [u.id, u]));
+      return timed.map((t) => byId.get(t.alert.id) ?? t.alert);
     });
   }
 

@@ -35,22 +35,28 @@ export async function workDemoAlerts(
   const active = (await db.alerts.where('status').anyOf([...ACTIVE_STATUSES]).toArray()).filter((a) => workers.has(a.patientId) && a.openedAtMs < untilMs && !a.deleted);
   const keyOf = (a: StoredAlert) => `${workers.get(a.patientId)!.mrn}|${a.ruleId}|${a.openedAtMs}`;
   active.sort((a, b) => a.openedAtMs - b.openedAtMs || (keyOf(a) < keyOf(b) ? -1 : 1));
-  for (const a of active) {
-    const worker = workers.get(a.patientId)!;
+  // Acknowledgements first, then resolutions, each as one batch of the lifecycle's own
+  // transitions (an alert appears once per batch, so each step keeps its own audit entry).
+  const plans = active.map((a) => {
     const rand = seededRandom(seedFor(o.seed, `alert:${keyOf(a)}`));
     const ackAt = a.openedAtMs + Math.round((0.25 + rand() * 10) * HOUR);
     const inInbox = a.openedAtMs >= o.inboxFromMs;
-    let current = a;
-    if ((current.status === 'open' || current.status === 'escalated') && ackAt <= untilMs && (!inInbox || rand() < 0.5)) {
-      current = await pipeline.act(current.id, worker.actor, { kind: 'acknowledge' }, ackAt);
-      out.acknowledged++;
-    }
-    if (inInbox || !current.conditionCleared) continue;
-    const clearedBy = Math.max(current.acknowledgedAtMs ?? ackAt, current.lastRefireAtMs ?? current.openedAtMs);
-    const resolveAt = clearedBy + Math.round((0.5 + rand() * 1.5) * DAY);
+    const acknowledge = (a.status === 'open' || a.status === 'escalated') && ackAt <= untilMs && (!inInbox || rand() < 0.5);
+    return { a, rand, ackAt, inInbox, acknowledge };
+  });
+  const acked = plans.filter((p) => p.acknowledge);
+  const afterAck = new Map((await pipeline.actMany(acked.map((p) => ({ alertId: p.a.id, by: workers.get(p.a.patientId)!.actor, action: { kind: 'acknowledge' as const }, now: p.ackAt })))).map((r) => [r.id, r]));
+  out.acknowledged += acked.length;
+  const resolutions = [];
+  for (const p of plans) {
+    const current = afterAck.get(p.a.id) ?? p.a;
+    if (p.inInbox || !current.conditionCleared) continue;
+    const clearedBy = Math.max(current.acknowledgedAtMs ?? p.ackAt, current.lastRefireAtMs ?? current.openedAtMs);
+    const resolveAt = clearedBy + Math.round((0.5 + p.rand() * 1.5) * DAY);
     if (resolveAt > untilMs) continue;
-    await pipeline.act(current.id, worker.actor, { kind: 'resolve', note: 'Reviewed the readings; back within the target range.' }, resolveAt);
-    out.resolved++;
+    resolutions.push({ alertId: p.a.id, by: workers.get(p.a.patientId)!.actor, action: { kind: 'resolve' as const, note: 'Reviewed the readings; back within the target range.' }, now: resolveAt });
   }
+  await pipeline.actMany(resolutions);
+  out.resolved += resolutions.length;
   return out;
 }
