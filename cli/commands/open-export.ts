@@ -7,9 +7,9 @@ import { fileBytes } from '../file-bytes';
 
 const usage = `Usage: careloop open-export <file> [--passphrase-file <file>] [--out <file>]
 
-Opens an encrypted CareLoop export (a FHIR Bundle, an audit CSV, …) with its passphrase and
-writes what it holds to --out (a new file: an existing one is never overwritten) or, without
---out, to standard output. The passphrase is the first line of --passphrase-file, or else the
+Opens an encrypted CareLoop export (a FHIR Bundle, an audit CSV, a research export's zip, …)
+with its passphrase and writes what it holds to --out (a new file: an existing one is never
+overwritten) or, without --out, to standard output (text exports only: a zip needs --out). The passphrase is the first line of --passphrase-file, or else the
 CARELOOP_PASSPHRASE environment variable.
 
 Prints the name of what the export holds to standard error. A wrong passphrase, a truncated
@@ -42,7 +42,7 @@ function parseArgs(args: string[]): OpenExportArgs | string {
 
 export const openExportCommand: CliCommand = {
   name: 'open-export',
-  summary: 'decrypt an encrypted export (FHIR Bundle, audit CSV) with its passphrase',
+  summary: 'decrypt an encrypted export (FHIR Bundle, audit CSV, research zip) with its passphrase',
   usage,
   async run(args, io) {
     const parsed = parseArgs(args);
@@ -59,9 +59,11 @@ export const openExportCommand: CliCommand = {
       if (err instanceof BackupError || err instanceof SealedExportError) throw new CliInputError(err.message);
       throw err;
     }
+    if (opened.bytes && parsed.out === undefined) throw new CliInputError(`this export holds ${opened.name} (binary): write it to a file with --out`);
     if (parsed.out !== undefined) {
       try {
-        writeFileSync(parsed.out, opened.text, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
+        if (opened.bytes) writeFileSync(parsed.out, opened.bytes, { flag: 'wx', mode: 0o600 });
+        else writeFileSync(parsed.out, opened.text, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         throw new CliInputError(`cannot write ${parsed.out}${code === 'EEXIST' ? ': the file exists' : code ? ` (${code})` : ''}`);

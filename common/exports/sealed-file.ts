@@ -1,4 +1,5 @@
 import type { KdfParams } from '../backup/format';
+import { fromBase64, toBase64 } from '../backup/base64';
 import { openBackup } from '../backup/reader';
 import { manifestOf, writeBackup } from '../backup/writer';
 
@@ -8,8 +9,9 @@ import { manifestOf, writeBackup } from '../backup/writer';
  * in the backup envelope (common/backup/format.ts: AES-256-GCM chunks under an Argon2id key),
  * so any backup reader, `careloop open-export` and the envelope's manifest (row count and
  * content hash) open and prove it whole. The table's name is the export's file name; a name
- * ending in .csv holds one CSV line per row (RFC 4180 line ends are added back on opening),
- * any other name holds consecutive pieces of the text.
+ * ending in .csv holds one CSV line per row (RFC 4180 line ends are added back on opening), a
+ * name ending in .zip holds the bytes of a zip as consecutive base64 pieces, any other name
+ * holds consecutive pieces of the text.
  *
  * A plain file is only produced for a caller that says so explicitly ({ kind: 'plain',
  * confirmedPlain: true }): the type asks for it and the check below refuses anything else,
@@ -52,6 +54,20 @@ function isCsv(name: string): boolean {
   return name.toLowerCase().endsWith('.csv');
 }
 
+/** Exports whose rows are pieces of bytes (a zip of files), not text. */
+export function isBinaryExport(name: string): boolean {
+  return name.toLowerCase().endsWith('.zip');
+}
+
+/** Bytes per row of a binary export: 64 KiB of base64 text. */
+const BYTES_PER_ROW = 48 * 1024;
+
+function bytesAsRows(parts: readonly Uint8Array[]): string[] {
+  const rows: string[] = [];
+  for (const part of parts) for (let i = 0; i < part.length; i += BYTES_PER_ROW) rows.push(toBase64(part.subarray(i, i + BYTES_PER_ROW)));
+  return rows;
+}
+
 /** The export's text as sealed bytes, streamed. */
 export async function* sealExport(rows: readonly string[], options: SealOptions): AsyncGenerator<Uint8Array> {
   checkName(options.name);
@@ -88,6 +104,21 @@ export function checkProtection(protection: ExportProtection): void {
   if (p.kind !== 'plain' || p.confirmedPlain !== true) throw new SealedExportError('plain-not-confirmed', 'a plain (unencrypted) export must be chosen explicitly');
 }
 
+/**
+ * A binary export's file bytes (a .zip) under the chosen protection: sealed, or — only when
+ * confirmed — the bytes as they are.
+ */
+export async function* exportBinaryFileBytes(parts: readonly Uint8Array[], protection: ExportProtection, options: Omit<SealOptions, 'passphrase'>): AsyncGenerator<Uint8Array> {
+  checkProtection(protection);
+  checkName(options.name);
+  if (!isBinaryExport(options.name)) throw new SealedExportError('bad-name', 'a binary export is named ….zip');
+  if (protection.kind === 'encrypted') {
+    yield* sealExport(bytesAsRows(parts), { ...options, passphrase: protection.passphrase });
+    return;
+  }
+  yield* parts;
+}
+
 /** The export's file bytes under the chosen protection: sealed, or — only when confirmed — the text as UTF-8. */
 export async function* exportFileBytes(rows: readonly string[], protection: ExportProtection, options: Omit<SealOptions, 'passphrase'>): AsyncGenerator<Uint8Array> {
   checkProtection(protection);
@@ -105,8 +136,10 @@ export interface OpenedExport {
   createdAt: string;
   workstationId: string;
   rows: string[];
-  /** The export's text (CSV line ends restored). */
+  /** The export's text (CSV line ends restored); empty for a binary export. */
   text: string;
+  /** A binary export's bytes (a .zip); absent for text. */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -128,5 +161,19 @@ export async function openSealedExport(source: AsyncIterable<Uint8Array>, passph
       rows.push(row);
     }
   }
-  return { name, createdAt: backup.header.createdAt, workstationId: backup.header.workstationId, rows, text: exportText(name, rows) };
+  const at = { name, createdAt: backup.header.createdAt, workstationId: backup.header.workstationId, rows };
+  if (!isBinaryExport(name)) return { ...at, text: exportText(name, rows) };
+  let pieces: Uint8Array[];
+  try {
+    pieces = rows.map(fromBase64);
+  } catch {
+    throw new SealedExportError('not-an-export', `this file's ${name} is not stored as bytes`);
+  }
+  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of pieces) {
+    bytes.set(p, offset);
+    offset += p.length;
+  }
+  return { ...at, text: '', bytes };
 }

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import { readFile } from 'node:fs/promises';
+import { openSealedExport } from '../../common/exports/sealed-file';
 import { setUpClinic, shot } from './helpers';
 
 test('population views over the demo clinic, small cells suppressed, and a de-identified research export', async ({ page }) => {
@@ -26,13 +27,20 @@ test('population views over the demo clinic, small cells suppressed, and a de-id
   for (const c of cells) expect(c === '<11' || Number(c.replace(/,/g, '')) >= 11, `patients cell ${c}`).toBe(true);
   await shot(page, 'population-age-bands');
 
-  // The administrator's de-identified export: a zip of CSV files without the patient's name or MRN.
+  // The administrator's de-identified export: a zip of CSV files without the patient's name or
+  // MRN, sealed with a passphrase like every export (a plain zip only when chosen explicitly).
+  const passphrase = 'research passphrase 2026';
+  await page.getByTestId('research-export-passphrase').fill(passphrase);
+  await page.getByTestId('research-export-passphrase-again').fill(passphrase);
   const download = page.waitForEvent('download');
   await page.getByTestId('research-export').click();
   const file = await download;
-  expect(file.suggestedFilename()).toMatch(/^research-export-\d{4}-\d{2}-\d{2}\.zip$/);
+  expect(file.suggestedFilename()).toMatch(/^research-export-\d{4}-\d{2}-\d{2}\.careloop-export$/);
   await expect(page.getByTestId('research-export-done')).toContainText('patients');
-  const files = unzipSync(new Uint8Array(await readFile((await file.path())!)));
+  const sealed = new Uint8Array(await readFile((await file.path())!));
+  const opened = await openSealedExport((async function* () { yield sealed; })(), passphrase);
+  expect(opened.name).toBe('research-export.zip');
+  const files = unzipSync(opened.bytes!);
   expect(Object.keys(files).sort()).toEqual(['conditions.csv', 'enrolments.csv', 'manifest.json', 'patients.csv', 'readings.csv']);
   const text = Object.values(files).map((b) => strFromU8(b)).join('\n');
   for (const mrn of mrns) expect(text).not.toContain(mrn);

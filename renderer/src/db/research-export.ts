@@ -1,4 +1,6 @@
 import { isErased, isRestricted } from '../../../common/consent/rights';
+import type { KdfParams } from '../../../common/backup/format';
+import { checkProtection, exportBinaryFileBytes, type ExportProtection } from '../../../common/exports/sealed-file';
 import { newId } from '../../../common/ids';
 import type { CareProgram } from '../../../common/programs/program';
 import { toCsv } from '../../../common/research/csv';
@@ -17,7 +19,9 @@ import { consentFor } from './segments';
  * The de-identified research export (issue 11): patients with analytics consent given, not
  * restricted (GDPR Art. 18) and not erased, de-identified by HIPAA Safe Harbor
  * (common/research/safe-harbor.ts), as CSV files in a zip: patients, conditions, enrolments,
- * readings, and a manifest of the method and parameters. Administrators only: the whole
+ * readings, and a manifest of the method and parameters. The zip leaves the workstation sealed
+ * with a passphrase like every export (issue 9), or plain when that is chosen explicitly:
+ * de-identified data is still the clinic's patients, and Safe Harbor is a rule, not a proof. Administrators only: the whole
  * clinic's data leaving the workstation is the same permission as a backup's export (the
  * matrix has no research row yet). The export and its parameters are audited before any
  * data is produced.
@@ -25,8 +29,16 @@ import { consentFor } from './segments';
 
 export const RESEARCH_EXPORT_PERMISSION: { action: Action; record: RecordType } = { action: 'export', record: 'backup' };
 
+/** The zip's name inside a sealed export: what `careloop open-export --out` writes. */
+export const RESEARCH_EXPORT_NAME = 'research-export.zip';
+
 export interface ResearchExportOptions {
   nowMs: number;
+  protection: ExportProtection;
+  /** The sealing workstation, named in the envelope. */
+  workstationId: string;
+  /** Argon2id cost; the backup default when absent. Tests lower it. */
+  kdf?: Partial<Pick<KdfParams, 'memoryKiB' | 'iterations' | 'parallelism'>>;
   /** Readings from this time (included); default one year before now. */
   fromMs?: number;
   /** Three-digit ZIP areas of more than 20,000 people (else ZIPs become '000'). */
@@ -38,9 +50,10 @@ export interface ResearchExportOptions {
 }
 
 export interface ResearchExportResult {
-  /** The zip in compressed parts, as written (a Blob takes them as they are). */
+  /** The file in parts (a Blob takes them as they are): the sealed envelope, or the plain zip. */
   parts: Uint8Array[];
   fileName: string;
+  mediaType: string;
   patients: number;
   readings: number;
   leftOut: { noConsent: number; restricted: number; erased: number };
@@ -65,6 +78,9 @@ export async function researchExport(db: CrmDb, ctx: WriteContext, o: ResearchEx
   const populous = (o.populousZip3 ?? []).map((z) => z.trim());
   if (populous.some((z) => !/^\d{3}$/.test(z))) throw new ResearchExportError('populous ZIP areas are three digits each');
   const today = new Date(o.nowMs).toISOString().slice(0, 10);
+  // A bad choice fails before anything is audited as exported.
+  checkProtection(o.protection);
+  const encrypted = o.protection.kind === 'encrypted';
 
   const all = (await db.patients.toArray()).filter((p) => !p.deleted);
   const consent = await consentFor(db, all.map((p) => p.id), 'analytics');
@@ -80,6 +96,7 @@ export async function researchExport(db: CrmDb, ctx: WriteContext, o: ResearchEx
     entityId: newId(),
     changes: {
       kind: { before: undefined, after: 'research (HIPAA Safe Harbor de-identified)' },
+      encrypted: { before: undefined, after: encrypted },
       fromMs: { before: undefined, after: fromMs },
       toMs: { before: undefined, after: o.nowMs },
       populousZip3: { before: undefined, after: populous },
@@ -145,5 +162,14 @@ export async function researchExport(db: CrmDb, ctx: WriteContext, o: ResearchEx
   zip.file('patients.csv', toCsv(PATIENT_COLUMNS, patients));
   zip.file('conditions.csv', toCsv(CONDITION_COLUMNS, conditions));
   zip.file('enrolments.csv', toCsv(ENROLMENT_COLUMNS, enrolments));
-  return { parts: zip.finish(), fileName: `research-export-${today}.zip`, patients: included.length, readings, leftOut };
+  const parts: Uint8Array[] = [];
+  for await (const p of exportBinaryFileBytes(zip.finish(), o.protection, { name: RESEARCH_EXPORT_NAME, workstationId: o.workstationId, ...(o.kdf ? { kdf: o.kdf } : {}) })) parts.push(p);
+  return {
+    parts,
+    fileName: encrypted ? `research-export-${today}.careloop-export` : `research-export-${today}.zip`,
+    mediaType: encrypted ? 'application/octet-stream' : 'application/zip',
+    patients: included.length,
+    readings,
+    leftOut,
+  };
 }

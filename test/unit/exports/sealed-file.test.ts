@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupCorruptedError, BackupTruncatedError, BackupWrongPassphraseError } from '../../../common/backup/errors';
 import { writeBackup } from '../../../common/backup/writer';
-import { exportFileBytes, openSealedExport, sealExport, SealedExportError, type ExportProtection } from '../../../common/exports/sealed-file';
+import { exportBinaryFileBytes, exportFileBytes, openSealedExport, sealExport, SealedExportError, type ExportProtection } from '../../../common/exports/sealed-file';
 import { openExportCommand } from '../../../cli/commands/open-export';
 import { CliInputError } from '../../../cli/command';
 import { FAST_KDF, collect, pieces } from '../backup/fixture';
@@ -61,6 +61,24 @@ describe('a sealed export', () => {
   });
 });
 
+describe('a sealed binary export (a zip)', () => {
+  // Bytes of every value, over several rows of the envelope (48 KiB each) and across part boundaries.
+  const zipLike = Uint8Array.from({ length: 130_000 }, (_, i) => (i * 7919) % 256);
+  const parts = [zipLike.subarray(0, 1000), zipLike.subarray(1000, 100_001), zipLike.subarray(100_001)];
+  const opts = { name: 'research-export.zip', workstationId: 'ws-x', kdf: FAST_KDF };
+
+  it('opens to the same bytes, and is plain only when chosen explicitly', async () => {
+    const sealedBytes = await collect(exportBinaryFileBytes(parts, { kind: 'encrypted', passphrase: 'zip pass' }, opts));
+    const opened = await openSealedExport(pieces(sealedBytes, 4096), 'zip pass');
+    expect(opened.name).toBe('research-export.zip');
+    expect(opened.text).toBe('');
+    expect(opened.bytes).toEqual(zipLike);
+    expect(await collect(exportBinaryFileBytes(parts, { kind: 'plain', confirmedPlain: true }, opts))).toEqual(zipLike);
+    await expect(collect(exportBinaryFileBytes(parts, { kind: 'plain' } as unknown as ExportProtection, opts))).rejects.toBeInstanceOf(SealedExportError);
+    await expect(collect(exportBinaryFileBytes(parts, { kind: 'plain', confirmedPlain: true }, { ...opts, name: 'bundle.json' }))).rejects.toThrow(/\.zip/);
+  });
+});
+
 describe('careloop open-export', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'open-export-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,6 +101,18 @@ describe('careloop open-export', () => {
     expect(await openExportCommand.run([file, '--passphrase-file', passFile, '--out', out], b.io)).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(bundleText);
     await expect(openExportCommand.run([file, '--passphrase-file', passFile, '--out', out], io().io)).rejects.toThrow(/the file exists/);
+  });
+
+  it('writes a zip export to a new file with --out, and will not print it', async () => {
+    const file = path.join(dir, 'research.careloop-export');
+    const zipBytes = Uint8Array.from({ length: 5000 }, (_, i) => i % 251);
+    writeFileSync(file, await collect(exportBinaryFileBytes([zipBytes], { kind: 'encrypted', passphrase: 'research pass' }, { name: 'research-export.zip', workstationId: 'ws-x', kdf: FAST_KDF })));
+    const passFile = path.join(dir, 'research-pass.txt');
+    writeFileSync(passFile, 'research pass\n');
+    await expect(openExportCommand.run([file, '--passphrase-file', passFile], io().io)).rejects.toThrow(/--out/);
+    const out = path.join(dir, 'research.zip');
+    expect(await openExportCommand.run([file, '--passphrase-file', passFile, '--out', out], io().io)).toBe(0);
+    expect(new Uint8Array(readFileSync(out))).toEqual(zipBytes);
   });
 
   it('names a wrong passphrase and refuses bad usage', async () => {

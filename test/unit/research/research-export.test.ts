@@ -10,8 +10,19 @@ import { researchExport, ResearchExportError, type ResearchExportResult } from '
 import { setCurrentActor } from '../../../renderer/src/security/current-actor';
 import { PermissionDeniedError } from '../../../common/security/permissions';
 import { loadDemoClinic } from '../../../renderer/src/engine/demo/load-demo-clinic';
+import { openSealedExport, SealedExportError, type ExportProtection } from '../../../common/exports/sealed-file';
+import { BackupWrongPassphraseError } from '../../../common/backup/errors';
+import { chunked } from '../imports/fixtures';
+import { FAST_KDF } from '../backup/fixture';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
+const PASSPHRASE = 'correct horse battery staple';
+const sealed = (o: { nowMs: number; fromMs?: number; populousZip3?: string[]; onProgress?: (d: number, t: number) => void }, protection: ExportProtection = { kind: 'encrypted', passphrase: PASSPHRASE }) => ({
+  ...o,
+  protection,
+  workstationId: 'ws1',
+  kdf: FAST_KDF,
+});
 
 /**
  * Every string of the record that Safe Harbor calls an identifier, per patient, in the forms an
@@ -41,9 +52,25 @@ describe('the research export of the demo clinic', () => {
     const oldest = (await db.patients.toArray()).sort((a, b) => a.birthDate.localeCompare(b.birthDate))[0]!;
     await db.patients.update(oldest.id, { birthDate: '1929-03-14' });
     await recordConsent(db, ctx, { patientId: oldest.id, purpose: 'analytics', status: 'given', method: 'written' });
-    result = await researchExport(db, ctx, { nowMs: NOW, onProgress: (d, total) => progress.push([d, total]) });
-    files = Object.fromEntries(Object.entries(unzipSync(concat(result.parts))).map(([name, bytes]) => [name, strFromU8(bytes)]));
+    result = await researchExport(db, ctx, sealed({ nowMs: NOW, onProgress: (d, total) => progress.push([d, total]) }));
+    const opened = await openSealedExport(chunked(concat(result.parts)), PASSPHRASE);
+    files = Object.fromEntries(Object.entries(unzipSync(opened.bytes!)).map(([name, bytes]) => [name, strFromU8(bytes)]));
   }, 120_000);
+
+  it('is sealed with the passphrase: the zip opens only with it, and a plain zip only when chosen explicitly', async () => {
+    expect(result.fileName).toBe('research-export-2026-11-24.careloop-export');
+    expect(result.mediaType).toBe('application/octet-stream');
+    await expect(openSealedExport(chunked(concat(result.parts)), 'not the passphrase')).rejects.toBeInstanceOf(BackupWrongPassphraseError);
+    const exportsBefore = (await db.audit.toArray()).filter((a) => a.entity === 'research-export').length;
+    await expect(researchExport(db, ctx, sealed({ nowMs: NOW }, { kind: 'plain' } as unknown as ExportProtection))).rejects.toBeInstanceOf(SealedExportError);
+    // Refused before anything was audited as exported.
+    expect((await db.audit.toArray()).filter((a) => a.entity === 'research-export')).toHaveLength(exportsBefore);
+    const plain = await researchExport(db, ctx, sealed({ nowMs: NOW }, { kind: 'plain', confirmedPlain: true }));
+    expect(plain.fileName).toBe('research-export-2026-11-24.zip');
+    expect(Object.keys(unzipSync(concat(plain.parts))).sort()).toEqual(Object.keys(files).sort());
+    const audited = (await db.audit.toArray()).filter((a) => a.entity === 'research-export').map((a) => a.changes?.['encrypted']?.after);
+    expect(audited).toEqual([true, false]);
+  });
 
   it('holds the consenting patients, their readings, conditions and enrolments', async () => {
     expect(Object.keys(files).sort()).toEqual(['conditions.csv', 'enrolments.csv', 'manifest.json', 'patients.csv', 'readings.csv']);
@@ -56,7 +83,6 @@ describe('the research export of the demo clinic', () => {
     expect(files['conditions.csv']).toMatch(/,I10,/);
     expect(result.leftOut.noConsent).toBeGreaterThan(0);
     const audit = (await db.audit.toArray()).filter((a) => a.entity === 'research-export');
-    expect(audit).toHaveLength(1);
     expect(audit[0]!.action).toBe('export');
     expect(audit[0]!.changes?.['patients']?.after).toBe(result.patients);
   });
@@ -113,9 +139,9 @@ describe('the research export of the demo clinic', () => {
 
   it('is refused to a clinician and to a bad period', async () => {
     setCurrentActor(db, { kind: 'user', userId: 'u-cy', name: 'Clinician Cy', role: 'clinician' });
-    await expect(researchExport(db, ctx, { nowMs: NOW })).rejects.toThrow(PermissionDeniedError);
+    await expect(researchExport(db, ctx, sealed({ nowMs: NOW }))).rejects.toThrow(PermissionDeniedError);
     setCurrentActor(db, { kind: 'system', reason: 'test' });
-    await expect(researchExport(db, ctx, { nowMs: NOW, fromMs: NOW + 1 })).rejects.toThrow(ResearchExportError);
-    await expect(researchExport(db, ctx, { nowMs: NOW, populousZip3: ['6270'] })).rejects.toThrow(ResearchExportError);
+    await expect(researchExport(db, ctx, sealed({ nowMs: NOW, fromMs: NOW + 1 }))).rejects.toThrow(ResearchExportError);
+    await expect(researchExport(db, ctx, sealed({ nowMs: NOW, populousZip3: ['6270'] }))).rejects.toThrow(ResearchExportError);
   });
 });

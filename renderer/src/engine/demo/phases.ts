@@ -17,7 +17,7 @@ export const DEMO_PHASE_LABEL: Record<DemoPhase, string> = {
 
 /**
  * What the Settings and first-run choices load: a year of history. Readings are most of a
- * clinic's rows, so the large clinic keeps the last 30 days of home readings (about 20
+ * clinic's rows, so the large clinic keeps the last 30 days of home readings (about 10
  * minutes on a loaded 2-core machine instead of hours), and the quick look (100 patients)
  * the last 90.
  */
