@@ -1,3 +1,4 @@
+import type Dexie from 'dexie';
 import { GENESIS_HASH, sealAuditEntry, type AuditContent, type AuditEntry } from '../../../common/audit/chain';
 import { newId } from '../../../common/ids';
 import { HybridLogicalClock, type HlcStamp } from '../../../common/sync/hlc';
@@ -31,8 +32,29 @@ export async function stampWrite(db: CareLoopDb, clock: HybridLogicalClock): Pro
   return stamp;
 }
 
-/** Appends to the hash-chained audit log; call inside a transaction that includes db.audit. */
-export async function appendAudit(
+/**
+ * Reading the chain's head and adding after it must be one transaction: the UI thread and the
+ * engine worker both append, and two appends that read the same head collide on its next seq.
+ * Inside the caller's read-write transaction on the audit table (the usual case: the entry
+ * commits with the change it records) the work runs as is; anywhere else it gets its own.
+ */
+function withAuditTransaction<T>(db: CareLoopDb, work: () => Promise<T>): Promise<T> {
+  // Through the instance's class: a value import of Dexie here would load it before a test's fake IndexedDB.
+  const tx = (db.constructor as typeof Dexie).currentTransaction;
+  if (tx && tx.mode === 'readwrite' && tx.storeNames.includes('audit')) return work();
+  return db.transaction('rw', db.audit, work);
+}
+
+/** Appends to the hash-chained audit log, in the caller's transaction when it includes db.audit. */
+export function appendAudit(
+  db: CareLoopDb,
+  ctx: Pick<WriteContext, 'actor' | 'workstation'>,
+  entry: Omit<AuditContent, 'id' | 'at' | 'actor' | 'workstation'>,
+): Promise<AuditEntry> {
+  return withAuditTransaction(db, () => appendAuditNow(db, ctx, entry));
+}
+
+async function appendAuditNow(
   db: CareLoopDb,
   ctx: Pick<WriteContext, 'actor' | 'workstation'>,
   entry: Omit<AuditContent, 'id' | 'at' | 'actor' | 'workstation'>,
@@ -61,6 +83,14 @@ export async function appendAuditMany(
   entries: readonly Omit<AuditContent, 'id' | 'at' | 'actor' | 'workstation'>[],
 ): Promise<AuditEntry[]> {
   if (!entries.length) return [];
+  return withAuditTransaction(db, () => appendSealed(db, ctx, entries));
+}
+
+async function appendSealed(
+  db: CareLoopDb,
+  ctx: Pick<WriteContext, 'actor' | 'workstation'>,
+  entries: readonly Omit<AuditContent, 'id' | 'at' | 'actor' | 'workstation'>[],
+): Promise<AuditEntry[]> {
   const last = await db.audit.orderBy('seq').last();
   let seq = last?.seq ?? 0;
   let hash = last?.hash ?? GENESIS_HASH;

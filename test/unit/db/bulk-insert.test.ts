@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../common/audit/chain';
 import { asCrmDb } from '../../../renderer/src/db/crm-tables';
 import { CareLoopDb } from '../../../renderer/src/db/database';
-import { openClock, type WriteContext } from '../../../renderer/src/db/journal';
+import { appendAudit, openClock, type WriteContext } from '../../../renderer/src/db/journal';
 import { PatientRepository } from '../../../renderer/src/db/patients';
 import { ConsentValidationError, recordConsents } from '../../../renderer/src/db/consents';
 import { updateRows } from '../../../renderer/src/db/synced-rows';
@@ -93,5 +93,19 @@ describe('updateRows', () => {
     const entries = await c.db.audit.orderBy('seq').toArray();
     expect(entries.at(-1)).toMatchObject({ action: 'time-log.remove', entityId: a!.id, reason: 'logged twice', changes: { deleted: { before: false, after: true } } });
     expect(verifyAuditChain(entries).intact).toBe(true);
+  });
+});
+
+describe('appendAudit outside a transaction', () => {
+  it('two writers appending at once (the UI thread and the engine worker, each its own connection) keep one intact chain', async () => {
+    const c = await clinic();
+    const other = asCrmDb(new CareLoopDb(c.db.name));
+    await other.open();
+    const entry = (i: number) => ({ action: 'settings.video' as const, entity: 'settings', entityId: `k${i}` });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => appendAudit(i % 2 ? other : c.db, c.ctx, entry(i))));
+    const chain = await c.db.audit.orderBy('seq').toArray();
+    expect(chain.filter((e) => e.action === 'settings.video')).toHaveLength(20);
+    expect(verifyAuditChain(chain).intact).toBe(true);
+    other.close();
   });
 });
