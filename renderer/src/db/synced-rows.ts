@@ -3,7 +3,7 @@ import type { AuditAction } from '../../../common/audit/chain';
 import { newId } from '../../../common/ids';
 import { changedFields, stampFields, type SyncedRow } from '../../../common/sync/stamped';
 import type { CareLoopDb } from './database';
-import { appendAudit, appendAuditMany, outboxEntry, queueChange, stampWrite, type WriteContext } from './journal';
+import { appendAuditMany, outboxEntry, stampWrite, type WriteContext } from './journal';
 
 type Fields<T extends SyncedRow> = Omit<T, keyof SyncedRow>;
 const META = new Set(['id', 'clinicId', 'createdAt', 'updatedAt', 'stamps']);
@@ -22,20 +22,7 @@ export async function insertRow<T extends SyncedRow>(
   /** A given id (e.g. name-based) instead of a new UUIDv7. */
   id: string = newId(),
 ): Promise<T> {
-  const stamp = await stampWrite(db, ctx.clock);
-  const now = new Date().toISOString();
-  const names = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
-  const row = { ...fields, id, clinicId: ctx.clinicId, createdAt: now, updatedAt: now, deleted: false, stamps: stampFields({}, [...names, 'createdAt', 'deleted'], stamp) } as unknown as T;
-  await table.add(row);
-  await queueChange(db, table.name, row.id, row as unknown as Record<string, unknown>, [...names, 'createdAt', 'deleted', 'clinicId'], stamp);
-  await appendAudit(db, ctx, {
-    action: audit.action,
-    entity: audit.entity,
-    entityId: row.id,
-    ...(audit.patientId ? { patientId: audit.patientId } : {}),
-    changes: Object.fromEntries(names.map((k) => [k, { before: undefined, after: (fields as Record<string, unknown>)[k] }])),
-  });
-  return row;
+  return (await insertRows(db, ctx, table, [{ fields, audit, id }]))[0]!;
 }
 
 export interface NewRow<T extends SyncedRow> {
@@ -91,24 +78,7 @@ export async function updateRow<T extends SyncedRow>(
   patch: Partial<Fields<T>>,
   audit: { action: AuditAction; entity: string; patientId?: string; reason?: string },
 ): Promise<T> {
-  const next = { ...before, ...patch } as T;
-  const changed = changedFields(before, next).filter((f) => !META.has(f));
-  if (changed.length === 0) return before;
-  const stamp = await stampWrite(db, ctx.clock);
-  const row = { ...next, updatedAt: new Date().toISOString(), stamps: stampFields(before.stamps, changed, stamp) } as T;
-  await table.put(row);
-  await queueChange(db, table.name, row.id, row as unknown as Record<string, unknown>, changed, stamp);
-  const b = before as unknown as Record<string, unknown>;
-  const a = row as unknown as Record<string, unknown>;
-  await appendAudit(db, ctx, {
-    action: audit.action,
-    entity: audit.entity,
-    entityId: row.id,
-    ...(audit.patientId ? { patientId: audit.patientId } : {}),
-    ...(audit.reason ? { reason: audit.reason } : {}),
-    changes: Object.fromEntries(changed.map((k) => [k, { before: b[k], after: a[k] }])),
-  });
-  return row;
+  return (await updateRows(db, ctx, table, [{ before, patch, audit }]))[0]!;
 }
 
 export interface RowUpdate<T extends SyncedRow> {
