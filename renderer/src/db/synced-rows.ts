@@ -93,6 +93,8 @@ export interface RowUpdate<T extends SyncedRow> {
  * row appears at most once in a batch. Returns every row as it now is, in the given order.
  */
 export async function updateRows<T extends SyncedRow>(db: CareLoopDb, ctx: WriteContext, table: Table<T, string>, updates: readonly RowUpdate<T>[]): Promise<T[]> {
+  // Two updates of one row in a batch would both start from the same `before`: the first would be lost.
+  if (new Set(updates.map((u) => u.before.id)).size !== updates.length) throw new RangeError('a row can be updated once per batch');
   const staged = updates.map((u) => {
     const next = { ...u.before, ...u.patch } as T;
     return { ...u, next, changed: changedFields(u.before, next).filter((f) => !META.has(f)) };

@@ -93,6 +93,8 @@ describe('updateRows', () => {
     const entries = await c.db.audit.orderBy('seq').toArray();
     expect(entries.at(-1)).toMatchObject({ action: 'time-log.remove', entityId: a!.id, reason: 'logged twice', changes: { deleted: { before: false, after: true } } });
     expect(verifyAuditChain(entries).intact).toBe(true);
+    await expect(updateRows<TimeLogEntry>(c.db, c.ctx, c.db.timeLog, [{ before: b!, patch: { minutes: 1 }, audit }, { before: b!, patch: { minutes: 2 }, audit }])).rejects.toThrow(/once per batch/);
+    expect((await c.db.timeLog.get(b!.id))?.minutes).toBe(12);
   });
 });
 
