@@ -154,21 +154,19 @@ export async function sendToAudience(db: CrmDb, ctx: WriteContext, input: Audien
   const notAttempted = total - done;
   const summary = `“${template.name}” to segment “${input.segment.name}”: ${total} patients, ${queued.length} queued, ${skipped.length} skipped${notAttempted ? `, ${notAttempted} not attempted (stopped)` : ''}`;
   // One entry for the send as a whole (each message has its own entry from sendMessage).
-  const entry = await db.transaction('rw', [db.audit], () =>
-    appendAudit(db, ctx, {
-      action: 'message.queue',
-      entity: 'segment-message',
-      entityId: input.segment.id,
-      reason: summary,
-      changes: {
-        audience: { before: undefined, after: total },
-        queued: { before: undefined, after: queued.length },
-        skipped: { before: undefined, after: skipped.length },
-        notAttempted: { before: undefined, after: notAttempted },
-        templateId: { before: undefined, after: template.id },
-        channelPolicy: { before: undefined, after: input.policy.kind === 'fixed' ? input.policy.channel : 'preferred' },
-      },
-    }),
-  );
+  const entry = await appendAudit(db, ctx, {
+    action: 'message.queue',
+    entity: 'segment-message',
+    entityId: input.segment.id,
+    reason: summary,
+    changes: {
+      audience: { before: undefined, after: total },
+      queued: { before: undefined, after: queued.length },
+      skipped: { before: undefined, after: skipped.length },
+      notAttempted: { before: undefined, after: notAttempted },
+      templateId: { before: undefined, after: template.id },
+      channelPolicy: { before: undefined, after: input.policy.kind === 'fixed' ? input.policy.channel : 'preferred' },
+    },
+  });
   return { audience: total, queued, skipped, notAttempted, auditId: entry.id };
 }

@@ -95,21 +95,19 @@ function rowResourceIds(resources: readonly FhirObservation[]): Map<string, stri
 async function discloseOrRefuse(db: CareLoopDb, ctx: WriteContext, p: PatientRow, o: FhirExportOptions, format: string): Promise<string | undefined> {
   const why = o.recipient.kind === 'provider' ? sharingRefusal(await consentState(db, p.id)) : undefined;
   const recipient = o.recipient.kind === 'patient' ? 'the patient' : o.recipient.name;
-  await db.transaction('rw', [db.audit], () =>
-    appendAudit(db, ctx, {
-      action: why ? 'disclosure.refuse' : 'export',
-      entity: 'patient-data',
-      entityId: p.id,
-      patientId: p.id,
-      changes: {
-        kind: { before: undefined, after: 'export' },
-        recipient: { before: undefined, after: recipient },
-        format: { before: undefined, after: format },
-        encrypted: { before: undefined, after: o.encrypted ?? false },
-      },
-      ...(why ? { reason: why } : {}),
-    }),
-  );
+  await appendAudit(db, ctx, {
+    action: why ? 'disclosure.refuse' : 'export',
+    entity: 'patient-data',
+    entityId: p.id,
+    patientId: p.id,
+    changes: {
+      kind: { before: undefined, after: 'export' },
+      recipient: { before: undefined, after: recipient },
+      format: { before: undefined, after: format },
+      encrypted: { before: undefined, after: o.encrypted ?? false },
+    },
+    ...(why ? { reason: why } : {}),
+  });
   return why;
 }
 

@@ -22,17 +22,15 @@ export interface ListExport {
  */
 export async function recordListExport(db: CareLoopDb, ctx: Pick<WriteContext, 'actor' | 'workstation'>, e: ListExport): Promise<void> {
   requirePermission(db, 'export', e.recordType);
-  await db.transaction('rw', [db.audit], () =>
-    appendAudit(db, ctx, {
-      action: 'export',
-      entity: 'list',
-      entityId: e.list,
-      ...(e.patientId ? { patientId: e.patientId } : {}),
-      changes: {
-        format: { before: undefined, after: 'csv' },
-        rows: { before: undefined, after: e.rows },
-        ...(e.filter ? { filter: { before: undefined, after: e.filter } } : {}),
-      },
-    }),
-  );
+  await appendAudit(db, ctx, {
+    action: 'export',
+    entity: 'list',
+    entityId: e.list,
+    ...(e.patientId ? { patientId: e.patientId } : {}),
+    changes: {
+      format: { before: undefined, after: 'csv' },
+      rows: { before: undefined, after: e.rows },
+      ...(e.filter ? { filter: { before: undefined, after: e.filter } } : {}),
+    },
+  });
 }

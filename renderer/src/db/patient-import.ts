@@ -72,21 +72,19 @@ export async function importPatients(
     }
   } finally {
     result.rejected.sort((a, b) => a.line - b.line);
-    await db.transaction('rw', [db.audit], () =>
-      appendAudit(db, ctx, {
-        action: 'import',
-        entity: 'patient-import',
-        entityId: options.fileName.slice(0, 200),
-        changes: {
-          format: { before: undefined, after: 'patients-csv' },
-          rows: { before: undefined, after: plan.counts.rows },
-          created: { before: undefined, after: result.created },
-          invalid: { before: undefined, after: plan.counts.invalid },
-          duplicate: { before: undefined, after: plan.counts.duplicate + result.skippedExisting.length },
-          cancelled: { before: undefined, after: result.cancelled },
-        },
-      }),
-    );
+    await appendAudit(db, ctx, {
+      action: 'import',
+      entity: 'patient-import',
+      entityId: options.fileName.slice(0, 200),
+      changes: {
+        format: { before: undefined, after: 'patients-csv' },
+        rows: { before: undefined, after: plan.counts.rows },
+        created: { before: undefined, after: result.created },
+        invalid: { before: undefined, after: plan.counts.invalid },
+        duplicate: { before: undefined, after: plan.counts.duplicate + result.skippedExisting.length },
+        cancelled: { before: undefined, after: result.cancelled },
+      },
+    });
   }
   return result;
 }

@@ -259,7 +259,7 @@ export async function erasePatient(db: CareLoopDb, ctx: WriteContext, input: Era
   const until = retentionBlocksUntil(await latestClinicalRecordMs(db, patientId), nowMs, years);
   if (until !== undefined) {
     const reason = `clinical records must be kept for ${years} years after the last one, until ${new Date(until).toISOString().slice(0, 10)}`;
-    await db.transaction('rw', [db.audit], () => appendAudit(db, ctx, { action: 'patient.erase-refuse', entity: 'patient', entityId: patientId, patientId, reason: `${ground}: ${reason}` }));
+    await appendAudit(db, ctx, { action: 'patient.erase-refuse', entity: 'patient', entityId: patientId, patientId, reason: `${ground}: ${reason}` });
     throw new PatientRightsError('retention-duty', `Not erased: ${reason}. Restrict processing instead.`, until);
   }
   // Consents and notes are append-only for every role: the purge is the app's own work, after the administrator check above.

@@ -190,9 +190,7 @@ export class PatientRepository {
   /** Records that the current user opened this patient's record (who saw what). */
   async recordView(id: string): Promise<void> {
     const { db, ctx } = this;
-    await db.transaction('rw', [db.audit], () =>
-      appendAudit(db, ctx, { action: 'patient.view', entity: 'patient', entityId: id, patientId: id }),
-    );
+    await appendAudit(db, ctx, { action: 'patient.view', entity: 'patient', entityId: id, patientId: id });
   }
 
   async get(id: string): Promise<PatientRow | undefined> {

@@ -101,23 +101,21 @@ export async function makeSharePackage(db: CareLoopDb, ctx: WriteContext, input:
   const text = await sealSharePackage(payload, signer, o.protection);
 
   await recordDisclosure(db, ctx, { patientId: patient.id, kind: 'share', to, format: SHARE_FORMAT, encrypted: true });
-  await db.transaction('rw', [db.audit], () =>
-    appendAudit(db, ctx, {
-      action: 'share.package',
-      entity: 'share-package',
-      entityId: payload.packageId,
-      patientId: patient.id,
-      changes: {
-        recipient: { before: undefined, after: req.recipient },
-        kid: { before: undefined, after: signer.kid },
-        contentHash: { before: undefined, after: payload.contentHash },
-        expiresAt: { before: undefined, after: payload.expiresAt },
-        protection: { before: undefined, after: o.protection.kind },
-        contents: { before: undefined, after: req.contents.join(',') },
-        resources: { before: undefined, after: resources.length },
-      },
-    }),
-  );
+  await appendAudit(db, ctx, {
+    action: 'share.package',
+    entity: 'share-package',
+    entityId: payload.packageId,
+    patientId: patient.id,
+    changes: {
+      recipient: { before: undefined, after: req.recipient },
+      kid: { before: undefined, after: signer.kid },
+      contentHash: { before: undefined, after: payload.contentHash },
+      expiresAt: { before: undefined, after: payload.expiresAt },
+      protection: { before: undefined, after: o.protection.kind },
+      contents: { before: undefined, after: req.contents.join(',') },
+      resources: { before: undefined, after: resources.length },
+    },
+  });
   return {
     text,
     fileName: fileNameFor(patient.mrn, nowMs),

@@ -31,15 +31,13 @@ function exportSummary(filter: AuditFilter, encrypted: boolean, count: number): 
 export async function exportAuditEntries(db: CareLoopDb, ctx: Pick<WriteContext, 'actor' | 'workstation'>, host: BackupHost, options: AuditExportOptions): Promise<WrittenFile & { entries: number }> {
   const entries = await auditEntriesFor(db, options.filter);
   const patientId = options.filter.patientId?.trim();
-  await db.transaction('rw', db.audit, () =>
-    appendAudit(db, ctx, {
-      action: 'audit.export',
-      entity: 'audit',
-      entityId: options.format.encrypted ? 'csv-encrypted' : 'csv-plain',
-      ...(patientId ? { patientId } : {}),
-      reason: exportSummary(options.filter, options.format.encrypted, entries.length),
-    }),
-  );
+  await appendAudit(db, ctx, {
+    action: 'audit.export',
+    entity: 'audit',
+    entityId: options.format.encrypted ? 'csv-encrypted' : 'csv-plain',
+    ...(patientId ? { patientId } : {}),
+    reason: exportSummary(options.filter, options.format.encrypted, entries.length),
+  });
   const stream: AsyncIterable<Uint8Array> = options.format.encrypted
     ? sealAuditCsv(entries, { passphrase: options.format.passphrase, workstationId: options.workstationId, ...(options.kdf ? { kdf: options.kdf } : {}) })
     : (async function* () {

@@ -107,8 +107,8 @@ function compareMetrics(a: string, b: string): number {
   return ia === ib ? a.localeCompare(b) : ia - ib;
 }
 
-/** Count, range and median per metric, in print order. Values that are not numbers are left out. */
-export function summarizeMetrics(readings: readonly ReportReading[]): MetricSummary[] {
+/** Readings with a numeric value, by metric, in the order given. */
+function numericByMetric(readings: readonly ReportReading[]): Map<string, ReportReading[]> {
   const byMetric = new Map<string, ReportReading[]>();
   for (const r of readings) {
     if (!Number.isFinite(r.value)) continue;
@@ -116,6 +116,12 @@ export function summarizeMetrics(readings: readonly ReportReading[]): MetricSumm
     if (list) list.push(r);
     else byMetric.set(r.metric, [r]);
   }
+  return byMetric;
+}
+
+/** Count, range and median per metric, in print order. Values that are not numbers are left out. */
+export function summarizeMetrics(readings: readonly ReportReading[]): MetricSummary[] {
+  const byMetric = numericByMetric(readings);
   return [...byMetric.keys()].sort(compareMetrics).map((metric) => {
     const list = byMetric.get(metric)!;
     const sorted = list.map((r) => r.value).sort((a, b) => a - b);
@@ -172,13 +178,7 @@ const GUIDES: Record<string, { label: string; value: number }[]> = {
  * the mean arterial pressure is left to the table). A metric needs two readings for a line.
  */
 export function metricCharts(readings: readonly ReportReading[], bpTarget?: { systolic: number; diastolic: number }): ReportChart[] {
-  const byMetric = new Map<string, ReportReading[]>();
-  for (const r of readings) {
-    if (!Number.isFinite(r.value)) continue;
-    const list = byMetric.get(r.metric);
-    if (list) list.push(r);
-    else byMetric.set(r.metric, [r]);
-  }
+  const byMetric = numericByMetric(readings);
   const charts: ReportChart[] = [];
   const sys = byMetric.get('blood-pressure-systolic') ?? [];
   const dia = byMetric.get('blood-pressure-diastolic') ?? [];
